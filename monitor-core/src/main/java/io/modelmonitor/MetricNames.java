@@ -1,0 +1,74 @@
+package io.modelmonitor;
+
+/**
+ * Every meter name and tag key ModelMonitor exports, in Micrometer's dot notation.
+ *
+ * <p>Registries translate them to their own conventions; Prometheus, for example, turns
+ * {@link #LATENCY} into {@code model_prediction_latency_seconds} and {@link #PREDICTIONS} into
+ * {@code model_predictions_total}. Times are exported in the registry's base time unit (seconds
+ * for Prometheus). Every tag value comes from a closed set: model names and versions from code,
+ * outcomes and causes from fixed lists, exception types capped by
+ * {@link MonitorConfig#maxErrorTypes()}.
+ */
+public final class MetricNames {
+
+  /**
+   * Latency of completed calls (success and error). On a Prometheus registry a histogram with
+   * {@code le} buckets from {@link MonitorConfig#latencyBuckets()}; elsewhere a function timer
+   * (count and total time).
+   */
+  public static final String LATENCY = "model.prediction.latency";
+
+  /** Latency percentiles of the last closed window, tagged {@link #TAG_PHI}. */
+  public static final String LATENCY_PERCENTILE = "model.prediction.latency.percentile";
+
+  /** Largest latency of the last closed window. */
+  public static final String LATENCY_MAX = "model.prediction.latency.max";
+
+  /** Calls by outcome, tagged {@link #TAG_OUTCOME}: {@code success}, {@code error}, {@code rejected}. */
+  public static final String PREDICTIONS = "model.predictions";
+
+  /** Failed calls by exception type, tagged {@link #TAG_EXCEPTION}. */
+  public static final String ERRORS = "model.prediction.errors";
+
+  /** Calls started and not yet finished. */
+  public static final String ACTIVE = "model.predictions.active";
+
+  /** Number of batch calls. */
+  public static final String BATCHES = "model.prediction.batches";
+
+  /** Number of items in all batch calls. */
+  public static final String BATCH_ITEMS = "model.prediction.batch.items";
+
+  /** Failures inside monitoring itself, tagged {@link #TAG_CAUSE}. */
+  public static final String MONITOR_ERRORS = "model.monitor.errors";
+
+  /** Tag key: the model name. */
+  public static final String TAG_MODEL = "model";
+
+  /** Tag key: the model version. */
+  public static final String TAG_VERSION = "version";
+
+  /** Tag key: how a call ended. */
+  public static final String TAG_OUTCOME = "outcome";
+
+  /** Tag key: simple class name of the exception, or {@code other}. */
+  public static final String TAG_EXCEPTION = "exception";
+
+  /** Tag key: the percentile, as Micrometer names it ({@code 0.99}). */
+  public static final String TAG_PHI = "phi";
+
+  /** Tag key: the cause of a monitor error. */
+  public static final String TAG_CAUSE = "cause";
+
+  /** Outcome tag value of a call that returned normally. */
+  public static final String OUTCOME_SUCCESS = "success";
+
+  /** Outcome tag value of a call that threw. */
+  public static final String OUTCOME_ERROR = "error";
+
+  /** Outcome tag value of a call refused before the model ran. */
+  public static final String OUTCOME_REJECTED = "rejected";
+
+  private MetricNames() {}
+}

@@ -1,0 +1,71 @@
+package io.modelmonitor;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An immutable view of one model: the last closed reporting window and everything since start.
+ *
+ * <p>Snapshots are the only thing that leaves a monitor: alerts, JSON, dashboards and logs read
+ * them. They are safe to share between threads and to keep.
+ *
+ * @param model the model name
+ * @param version the model version
+ * @param timestamp wall-clock time at which the snapshot was taken
+ * @param window length of the last closed window ({@link Duration#ZERO} before the first one)
+ * @param uptime time since the monitor was created
+ * @param windowOutcomes outcomes in the last closed window
+ * @param totalOutcomes outcomes since start, up to the moment of the snapshot
+ * @param windowLatency latency of calls completed in the last closed window
+ * @param totalLatency latency of all calls since start, up to the moment of the snapshot
+ * @param windowBatches batch calls in the last closed window
+ * @param totalBatches batch calls since start
+ * @param inFlight calls started and not yet finished at the moment of the snapshot
+ * @param monitorErrors failures inside monitoring itself since start (invalid samples, internal
+ *     errors); they never affected the monitored calls
+ */
+public record ModelSnapshot(
+    String model,
+    String version,
+    Instant timestamp,
+    Duration window,
+    Duration uptime,
+    Outcomes windowOutcomes,
+    Outcomes totalOutcomes,
+    LatencySummary windowLatency,
+    LatencySummary totalLatency,
+    BatchSummary windowBatches,
+    BatchSummary totalBatches,
+    long inFlight,
+    long monitorErrors) {
+
+  /**
+   * Validates that nothing is null.
+   *
+   * @throws NullPointerException if a component is null
+   */
+  public ModelSnapshot {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(timestamp, "timestamp");
+    Objects.requireNonNull(window, "window");
+    Objects.requireNonNull(uptime, "uptime");
+    Objects.requireNonNull(windowOutcomes, "windowOutcomes");
+    Objects.requireNonNull(totalOutcomes, "totalOutcomes");
+    Objects.requireNonNull(windowLatency, "windowLatency");
+    Objects.requireNonNull(totalLatency, "totalLatency");
+    Objects.requireNonNull(windowBatches, "windowBatches");
+    Objects.requireNonNull(totalBatches, "totalBatches");
+  }
+
+  /**
+   * Returns completed calls per second in the last closed window, or 0 before the first window.
+   *
+   * @return throughput of the last window, calls per second
+   */
+  public double ratePerSecond() {
+    long nanos = window.toNanos();
+    return nanos <= 0 ? 0 : windowOutcomes.completed() * 1e9 / nanos;
+  }
+}

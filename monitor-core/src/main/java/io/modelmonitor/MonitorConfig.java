@@ -1,0 +1,288 @@
+package io.modelmonitor;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The policy of one model monitor: histogram ranges and precision, export buckets and caps.
+ *
+ * <p>Immutable and thread-safe. Build one with {@link #custom()}, start from the defaults with
+ * {@link #ofDefaults()}, or copy and change one with {@link #from(MonitorConfig)}. Every setter
+ * validates its argument at once and names the bad value in the exception message.
+ *
+ * <p>Memory: each thread that calls a monitored model holds one latency histogram whose size
+ * follows from {@link #latencyLowest()}, {@link #latencyHighest()} and
+ * {@link #latencyPrecision()} (about 21 KiB at the defaults); the monitor itself holds two more
+ * (the current window and since start).
+ */
+public final class MonitorConfig {
+
+  private static final MonitorConfig DEFAULTS = new Builder().build();
+
+  private final Duration latencyLowest;
+  private final Duration latencyHighest;
+  private final int latencyPrecision;
+  private final List<Duration> latencyBuckets;
+  private final int maxErrorTypes;
+  private final int maxBatchSize;
+
+  private MonitorConfig(Builder b) {
+    this.latencyLowest = b.latencyLowest;
+    this.latencyHighest = b.latencyHighest;
+    this.latencyPrecision = b.latencyPrecision;
+    this.latencyBuckets = List.of(b.latencyBuckets);
+    this.maxErrorTypes = b.maxErrorTypes;
+    this.maxBatchSize = b.maxBatchSize;
+  }
+
+  /**
+   * Returns the default configuration.
+   *
+   * @return the defaults: latency 1 µs to 60 s at 2 significant digits, 16 export buckets from
+   *     100 µs to 10 s, 16 error types, batches up to 100,000 items
+   */
+  public static MonitorConfig ofDefaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns a builder that starts from the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder custom() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder that starts from {@code config}.
+   *
+   * @param config the configuration to copy
+   * @return a new builder
+   */
+  public static Builder from(MonitorConfig config) {
+    Objects.requireNonNull(config, "config");
+    return new Builder()
+        .latencyRange(config.latencyLowest, config.latencyHighest)
+        .latencyPrecision(config.latencyPrecision)
+        .latencyBuckets(config.latencyBuckets.toArray(new Duration[0]))
+        .maxErrorTypes(config.maxErrorTypes)
+        .maxBatchSize(config.maxBatchSize);
+  }
+
+  /**
+   * Returns the smallest latency the histograms tell apart from zero.
+   *
+   * @return the lowest discernible latency
+   */
+  public Duration latencyLowest() {
+    return latencyLowest;
+  }
+
+  /**
+   * Returns the largest latency recorded as is; longer calls are recorded at this value and
+   * counted as a monitor error of cause {@code value_out_of_range}.
+   *
+   * @return the highest trackable latency
+   */
+  public Duration latencyHighest() {
+    return latencyHighest;
+  }
+
+  /**
+   * Returns the number of significant decimal digits the latency histograms keep.
+   *
+   * @return 1 to 4
+   */
+  public int latencyPrecision() {
+    return latencyPrecision;
+  }
+
+  /**
+   * Returns the upper bounds of the exported latency histogram buckets ({@code le}), ascending.
+   *
+   * @return an unmodifiable, strictly ascending list; the {@code +Inf} bucket is implied
+   */
+  public List<Duration> latencyBuckets() {
+    return latencyBuckets;
+  }
+
+  /**
+   * Returns how many distinct exception types are counted apart; further types share the
+   * {@code other} bucket so the number of tag values stays bounded.
+   *
+   * @return the cap, at least 1
+   */
+  public int maxErrorTypes() {
+    return maxErrorTypes;
+  }
+
+  /**
+   * Returns the largest batch size recorded as is; larger batches are recorded at this size.
+   *
+   * @return the cap, at least 1
+   */
+  public int maxBatchSize() {
+    return maxBatchSize;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof MonitorConfig)) {
+      return false;
+    }
+    MonitorConfig that = (MonitorConfig) o;
+    return latencyPrecision == that.latencyPrecision
+        && maxErrorTypes == that.maxErrorTypes
+        && maxBatchSize == that.maxBatchSize
+        && latencyLowest.equals(that.latencyLowest)
+        && latencyHighest.equals(that.latencyHighest)
+        && latencyBuckets.equals(that.latencyBuckets);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(latencyLowest, latencyHighest, latencyPrecision, latencyBuckets,
+        maxErrorTypes, maxBatchSize);
+  }
+
+  @Override
+  public String toString() {
+    return "MonitorConfig{latency=" + latencyLowest + ".." + latencyHighest
+        + ", precision=" + latencyPrecision + ", buckets=" + latencyBuckets
+        + ", maxErrorTypes=" + maxErrorTypes + ", maxBatchSize=" + maxBatchSize + '}';
+  }
+
+  /** Builds a {@link MonitorConfig}. Not thread-safe; each setter validates at once. */
+  public static final class Builder {
+
+    private Duration latencyLowest = Duration.ofNanos(1_000);
+    private Duration latencyHighest = Duration.ofSeconds(60);
+    private int latencyPrecision = 2;
+    private Duration[] latencyBuckets = {
+        Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+        Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10)};
+    private int maxErrorTypes = 16;
+    private int maxBatchSize = 100_000;
+
+    private Builder() {}
+
+    /**
+     * Sets the range of the latency histograms.
+     *
+     * @param lowest smallest latency told apart from zero; at least 1 ns
+     * @param highest largest latency recorded as is; at least twice {@code lowest}
+     * @return this builder
+     * @throws IllegalArgumentException if the range is invalid
+     */
+    public Builder latencyRange(Duration lowest, Duration highest) {
+      Objects.requireNonNull(lowest, "lowest");
+      Objects.requireNonNull(highest, "highest");
+      if (lowest.toNanos() < 1) {
+        throw new IllegalArgumentException("latency lowest must be >= 1ns: " + lowest);
+      }
+      if (highest.toNanos() < 2 * lowest.toNanos()) {
+        throw new IllegalArgumentException(
+            "latency highest must be >= 2 * lowest: lowest=" + lowest + ", highest=" + highest);
+      }
+      this.latencyLowest = lowest;
+      this.latencyHighest = highest;
+      return this;
+    }
+
+    /**
+     * Sets the number of significant decimal digits of the latency histograms. Each extra digit
+     * multiplies their memory by about ten.
+     *
+     * @param digits 1 to 4; default 2 (1% relative error)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code digits} is out of range
+     */
+    public Builder latencyPrecision(int digits) {
+      if (digits < 1 || digits > 4) {
+        throw new IllegalArgumentException("latency precision must be 1..4 digits: " + digits);
+      }
+      this.latencyPrecision = digits;
+      return this;
+    }
+
+    /**
+     * Sets the upper bounds of the exported latency histogram buckets.
+     *
+     * @param upperBounds strictly ascending, positive durations
+     * @return this builder
+     * @throws IllegalArgumentException if empty, not ascending or not positive
+     */
+    public Builder latencyBuckets(Duration... upperBounds) {
+      Objects.requireNonNull(upperBounds, "upperBounds");
+      if (upperBounds.length == 0) {
+        throw new IllegalArgumentException("latency buckets must not be empty");
+      }
+      Duration previous = Duration.ZERO;
+      for (Duration bound : upperBounds) {
+        Objects.requireNonNull(bound, "latency bucket bound");
+        if (bound.compareTo(previous) <= 0) {
+          throw new IllegalArgumentException("latency buckets must be positive and strictly "
+              + "ascending: " + Arrays.toString(upperBounds));
+        }
+        previous = bound;
+      }
+      this.latencyBuckets = upperBounds.clone();
+      return this;
+    }
+
+    /**
+     * Sets how many exception types are counted apart before the rest share {@code other}.
+     *
+     * @param max 1 to 1,000; default 16
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxErrorTypes(int max) {
+      if (max < 1 || max > 1_000) {
+        throw new IllegalArgumentException("maxErrorTypes must be 1..1000: " + max);
+      }
+      this.maxErrorTypes = max;
+      return this;
+    }
+
+    /**
+     * Sets the largest batch size recorded as is.
+     *
+     * @param max at least 2; default 100,000
+     * @return this builder
+     * @throws IllegalArgumentException if below 2
+     */
+    public Builder maxBatchSize(int max) {
+      if (max < 2) {
+        throw new IllegalArgumentException("maxBatchSize must be >= 2: " + max);
+      }
+      this.maxBatchSize = max;
+      return this;
+    }
+
+    /**
+     * Builds the immutable configuration.
+     *
+     * @return the configuration
+     * @throws IllegalArgumentException if the export buckets exceed the latency range
+     */
+    public MonitorConfig build() {
+      Duration last = latencyBuckets[latencyBuckets.length - 1];
+      if (last.compareTo(latencyHighest) > 0) {
+        throw new IllegalArgumentException("largest latency bucket " + last
+            + " exceeds the highest trackable latency " + latencyHighest);
+      }
+      return new MonitorConfig(this);
+    }
+  }
+}

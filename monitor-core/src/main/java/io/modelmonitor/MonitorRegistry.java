@@ -1,0 +1,290 @@
+package io.modelmonitor;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modelmonitor.internal.RegistryCore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The process-wide hub of ModelMonitor: creates one {@link ModelMonitor} per model name, owns the
+ * reporter thread that closes reporting windows, and binds every monitor to the service's
+ * Micrometer {@link MeterRegistry}.
+ *
+ * <pre>{@code
+ * MonitorRegistry registry = MonitorRegistry.builder()
+ *     .meterRegistry(meterRegistry)          // optional
+ *     .reportingInterval(Duration.ofSeconds(10))
+ *     .commonTag("service", "recommendations")
+ *     .build();
+ * ModelMonitor<float[], Float> ctr = registry.monitor("ctr", "2024-06-01");
+ * }</pre>
+ *
+ * <p>Windows: every {@link Builder#reportingInterval(Duration) reporting interval} the reporter
+ * thread (one daemon thread, started with the first monitor) closes the window of each monitor,
+ * produces its {@link ModelSnapshot} and hands it to the {@link SnapshotListener}s. Windows are
+ * measured with the registry's {@link Ticker}: a fake ticker that does not advance never closes a
+ * window on its own, so tests advance the ticker and call {@link #tickNow()}.
+ *
+ * <p>Thread-safe. {@link #close()} stops the reporter, flushes the last window to the listeners
+ * and removes the registry's meters; monitors keep working after it (their calls still record),
+ * but no more windows close.
+ */
+public final class MonitorRegistry implements AutoCloseable {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+
+  private final RegistryCore core;
+
+  private MonitorRegistry(Builder b) {
+    this.core = new RegistryCore(b.ticker, b.clock, b.reportingInterval,
+        Collections.unmodifiableMap(new LinkedHashMap<>(b.commonTags)), b.meterRegistry,
+        b.defaultConfig);
+  }
+
+  /**
+   * Returns a builder with the defaults: system ticker and UTC clock, no meter registry, a
+   * 10-second reporting interval, no common tags, {@link MonitorConfig#ofDefaults()}.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the monitor of model {@code name}, creating it with the registry's default
+   * configuration on first use.
+   *
+   * @param name the model name: 1 to 128 characters of {@code [A-Za-z0-9._:/-]}, starting with a
+   *     letter or digit
+   * @param version the model version, same rules as the name
+   * @param <I> the model's input type
+   * @param <O> the model's output type
+   * @return the monitor; the same instance for the same name and version
+   * @throws IllegalArgumentException if a name or version is invalid, or the model is already
+   *     monitored with another version or another configuration
+   * @throws IllegalStateException if the registry is closed
+   */
+  public <I, O> ModelMonitor<I, O> monitor(String name, String version) {
+    return monitor(name, version, core.defaultConfig());
+  }
+
+  /**
+   * Returns the monitor of model {@code name}, creating it with {@code config} on first use.
+   *
+   * @param name the model name (see {@link #monitor(String, String)})
+   * @param version the model version
+   * @param config the monitor's policy
+   * @param <I> the model's input type
+   * @param <O> the model's output type
+   * @return the monitor; the same instance for the same name, version and configuration
+   * @throws IllegalArgumentException if a name or version is invalid, or the model is already
+   *     monitored with another version or another configuration
+   * @throws IllegalStateException if the registry is closed
+   */
+  public <I, O> ModelMonitor<I, O> monitor(String name, String version, MonitorConfig config) {
+    checkName("model name", name);
+    checkName("model version", version);
+    Objects.requireNonNull(config, "config");
+    return core.monitor(name, version, config);
+  }
+
+  /**
+   * Returns the monitor of model {@code name} if one exists.
+   *
+   * @param name the model name
+   * @return the monitor, or empty
+   */
+  public Optional<ModelMonitor<?, ?>> find(String name) {
+    return Optional.ofNullable(core.find(name));
+  }
+
+  /**
+   * Returns all monitors, in no particular order.
+   *
+   * @return an unmodifiable copy
+   */
+  public List<ModelMonitor<?, ?>> monitors() {
+    return List.copyOf(core.monitors());
+  }
+
+  /**
+   * Adds a listener that receives every snapshot when a window closes.
+   *
+   * @param listener the listener; not null
+   */
+  public void addSnapshotListener(SnapshotListener listener) {
+    core.addListener(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Removes a listener added with {@link #addSnapshotListener(SnapshotListener)}.
+   *
+   * @param listener the listener
+   * @return whether it was registered
+   */
+  public boolean removeSnapshotListener(SnapshotListener listener) {
+    return core.removeListener(listener);
+  }
+
+  /**
+   * Closes the current window of every monitor now, whatever its age, on the calling thread,
+   * and notifies the listeners. Tests use it with a fake ticker to drive windows
+   * deterministically.
+   *
+   * @return the snapshots of the closed windows, keyed by model name, in no particular order
+   */
+  public Map<String, ModelSnapshot> tickNow() {
+    return Collections.unmodifiableMap(core.tickNow());
+  }
+
+  /**
+   * Returns the reporting interval.
+   *
+   * @return the interval
+   */
+  public Duration reportingInterval() {
+    return core.interval();
+  }
+
+  /**
+   * Returns whether the reporter thread is running (it starts with the first monitor and stops
+   * with {@link #close()}).
+   *
+   * @return true while it runs
+   */
+  public boolean isReporterRunning() {
+    return core.isReporterRunning();
+  }
+
+  /**
+   * Stops the reporter thread, closes the last window (listeners receive it) and removes every
+   * meter this registry registered. Idempotent.
+   */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  private static void checkName(String what, String value) {
+    Objects.requireNonNull(value, what);
+    if (!NAME.matcher(value).matches()) {
+      throw new IllegalArgumentException(what + " must be 1..128 characters of [A-Za-z0-9._:/-] "
+          + "starting with a letter or digit: '" + value + "'");
+    }
+  }
+
+  /** Builds a {@link MonitorRegistry}. Not thread-safe; each setter validates at once. */
+  public static final class Builder {
+
+    private Ticker ticker = Ticker.system();
+    private Clock clock = Clock.systemUTC();
+    private MeterRegistry meterRegistry;
+    private Duration reportingInterval = Duration.ofSeconds(10);
+    private final Map<String, String> commonTags = new LinkedHashMap<>();
+    private MonitorConfig defaultConfig = MonitorConfig.ofDefaults();
+
+    private Builder() {}
+
+    /**
+     * Sets the time source of every latency and window.
+     *
+     * @param ticker the ticker; default {@link Ticker#system()}
+     * @return this builder
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Sets the wall clock used for snapshot timestamps.
+     *
+     * @param clock the clock; default {@link Clock#systemUTC()}
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the Micrometer registry every monitor registers its meters in. A
+     * {@code CompositeMeterRegistry} is bound through the registries it holds at build time.
+     *
+     * @param meterRegistry the registry; default none
+     * @return this builder
+     */
+    public Builder meterRegistry(MeterRegistry meterRegistry) {
+      this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * Sets the length of a reporting window.
+     *
+     * @param interval 100 ms to 1 hour; default 10 seconds
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder reportingInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.compareTo(Duration.ofMillis(100)) < 0
+          || interval.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("reporting interval must be 100ms..1h: " + interval);
+      }
+      this.reportingInterval = interval;
+      return this;
+    }
+
+    /**
+     * Adds a tag to every exported meter, such as the service or the region. Values are static,
+     * so they stay a closed set.
+     *
+     * @param key tag key; not {@code model} or {@code version}, which every meter already has
+     * @param value tag value
+     * @return this builder
+     * @throws IllegalArgumentException if the key is blank or reserved, or the value is blank
+     */
+    public Builder commonTag(String key, String value) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+      if (key.isBlank() || value.isBlank()) {
+        throw new IllegalArgumentException("common tag key and value must not be blank: '"
+            + key + "'='" + value + "'");
+      }
+      if (key.equals(MetricNames.TAG_MODEL) || key.equals(MetricNames.TAG_VERSION)) {
+        throw new IllegalArgumentException("common tag key '" + key + "' is reserved");
+      }
+      commonTags.put(key, value);
+      return this;
+    }
+
+    /**
+     * Sets the configuration of monitors created without one.
+     *
+     * @param config the configuration; default {@link MonitorConfig#ofDefaults()}
+     * @return this builder
+     */
+    public Builder defaultConfig(MonitorConfig config) {
+      this.defaultConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Builds the registry. No thread starts until the first monitor is created.
+     *
+     * @return the registry
+     */
+    public MonitorRegistry build() {
+      return new MonitorRegistry(this);
+    }
+  }
+}

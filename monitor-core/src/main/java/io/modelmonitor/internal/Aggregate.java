@@ -1,0 +1,109 @@
+package io.modelmonitor.internal;
+
+import io.modelmonitor.BatchSummary;
+import io.modelmonitor.LatencySummary;
+import io.modelmonitor.Outcomes;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Everything recorded over one span (the current window, or since start), merged from the cells.
+ * Guarded by the owning {@link Recordings}' lock.
+ */
+final class Aggregate {
+
+  final Histogram latency;
+  final long[] errors;
+  long success;
+  long errorTotal;
+  long rejected;
+  long latencySumNanos;
+
+  /** Created on the first batch call; batch-free models never pay for them. */
+  Histogram batchSizes;
+  Histogram itemLatency;
+  long batchItems;
+
+  Aggregate(LatencyLayout layout, int errorSlots) {
+    this.latency = layout.newHistogram();
+    this.errors = new long[errorSlots];
+  }
+
+  void add(CellInterval interval) {
+    if (interval.latency.getTotalCount() > 0) {
+      latency.add(interval.latency);
+    }
+    for (int i = 0; i < errors.length; i++) {
+      errors[i] += interval.errors[i];
+    }
+    success += interval.success;
+    errorTotal += interval.errorTotal;
+    rejected += interval.rejected;
+    latencySumNanos += interval.latencySumNanos;
+  }
+
+  void addBatches(Histogram sizes, Histogram perItem, long items, LatencyLayout layout,
+      int maxBatchSize) {
+    if (batchSizes == null) {
+      batchSizes = BatchRecorders.newSizeHistogram(maxBatchSize);
+      itemLatency = layout.newHistogram();
+    }
+    batchSizes.add(sizes);
+    itemLatency.add(perItem);
+    batchItems += items;
+  }
+
+  void reset() {
+    latency.reset();
+    Arrays.fill(errors, 0);
+    success = 0;
+    errorTotal = 0;
+    rejected = 0;
+    latencySumNanos = 0;
+    if (batchSizes != null) {
+      batchSizes.reset();
+      itemLatency.reset();
+    }
+    batchItems = 0;
+  }
+
+  Outcomes outcomes(ErrorTypes types) {
+    Map<String, Long> byType = new LinkedHashMap<>();
+    int named = types.assigned();
+    for (int i = 0; i < named; i++) {
+      if (errors[i] > 0) {
+        byType.put(types.name(i), errors[i]);
+      }
+    }
+    long other = errors[types.otherSlot()];
+    if (other > 0) {
+      byType.put(ErrorTypes.OTHER, other);
+    }
+    return new Outcomes(success, errorTotal, rejected, byType);
+  }
+
+  LatencySummary latencySummary() {
+    return summarize(latency);
+  }
+
+  BatchSummary batchSummary() {
+    if (batchSizes == null || batchSizes.getTotalCount() == 0) {
+      return BatchSummary.EMPTY;
+    }
+    return new BatchSummary(batchSizes.getTotalCount(), batchItems,
+        batchSizes.getValueAtPercentile(50), batchSizes.getValueAtPercentile(99),
+        batchSizes.getMaxValue(), summarize(itemLatency));
+  }
+
+  static LatencySummary summarize(Histogram h) {
+    long count = h.getTotalCount();
+    if (count == 0) {
+      return LatencySummary.EMPTY;
+    }
+    return new LatencySummary(count, h.getMean(),
+        h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(95),
+        h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
+  }
+}

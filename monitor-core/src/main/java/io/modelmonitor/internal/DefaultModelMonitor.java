@@ -1,0 +1,580 @@
+package io.modelmonitor.internal;
+
+import io.modelmonitor.BatchSummary;
+import io.modelmonitor.CheckedFunction;
+import io.modelmonitor.CheckedSupplier;
+import io.modelmonitor.LatencySummary;
+import io.modelmonitor.ModelMonitor;
+import io.modelmonitor.ModelSnapshot;
+import io.modelmonitor.MonitorConfig;
+import io.modelmonitor.Outcomes;
+import io.modelmonitor.Ticker;
+import io.modelmonitor.internal.MonitorErrors.Cause;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The implementation of {@link ModelMonitor}. Not public API: use it only through the interface.
+ *
+ * <p>Every hot-path method follows one pattern: {@link #enter()} finds the thread's cell and
+ * counts the call as in flight, the model runs outside any monitoring try-block, and
+ * {@code exitX} records latency and outcome. Each monitoring step catches its own
+ * {@link RuntimeException}s, so a monitoring failure can only ever cost a sample, never the call.
+ */
+public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
+
+  private static final long NO_TIME = Long.MIN_VALUE;
+
+  private final String name;
+  private final String version;
+  private final MonitorConfig config;
+  private final Ticker ticker;
+  private final Clock clock;
+  private final long highestNanos;
+  private final int maxBatchSize;
+  private final ErrorTypes errorTypes;
+  private final MonitorErrors errors;
+  private final Recordings recordings;
+  private final long createdTicks;
+
+  /** Guarded by {@code recordings.lock}. */
+  private long windowStartTicks;
+  private volatile ClosedWindow lastWindow = ClosedWindow.NONE;
+
+  /** The result of the last closed window; immutable. */
+  record ClosedWindow(Duration length, Outcomes outcomes, LatencySummary latency,
+      BatchSummary batches) {
+    static final ClosedWindow NONE =
+        new ClosedWindow(Duration.ZERO, Outcomes.EMPTY, LatencySummary.EMPTY, BatchSummary.EMPTY);
+  }
+
+  DefaultModelMonitor(String name, String version, MonitorConfig config, Ticker ticker,
+      Clock clock) {
+    this.name = name;
+    this.version = version;
+    this.config = config;
+    this.ticker = ticker;
+    this.clock = clock;
+    LatencyLayout layout = new LatencyLayout(config);
+    this.highestNanos = layout.highestNanos;
+    this.maxBatchSize = config.maxBatchSize();
+    this.errorTypes = new ErrorTypes(config.maxErrorTypes());
+    this.errors = new MonitorErrors(name + ':' + version);
+    this.recordings = new Recordings(layout, errorTypes.slotCount(), maxBatchSize);
+    this.createdTicks = ticker.read();
+    this.windowStartTicks = createdTicks;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String version() {
+    return version;
+  }
+
+  @Override
+  public MonitorConfig config() {
+    return config;
+  }
+
+  // ================================================================ decorate
+
+  @Override
+  public Function<I, O> decorateFunction(Function<I, O> function) {
+    Objects.requireNonNull(function, "function must not be null");
+    return input -> executeFunction(function, input);
+  }
+
+  @Override
+  public Supplier<O> decorateSupplier(Supplier<O> supplier) {
+    Objects.requireNonNull(supplier, "supplier must not be null");
+    return () -> executeSupplier(supplier);
+  }
+
+  @Override
+  public <E extends Exception> CheckedFunction<I, O, E> decorateCheckedFunction(
+      CheckedFunction<I, O, E> function) {
+    Objects.requireNonNull(function, "function must not be null");
+    return input -> executeCheckedFunction(function, input);
+  }
+
+  @Override
+  public <E extends Exception> CheckedSupplier<O, E> decorateCheckedSupplier(
+      CheckedSupplier<O, E> supplier) {
+    Objects.requireNonNull(supplier, "supplier must not be null");
+    return () -> executeCheckedSupplier(supplier);
+  }
+
+  @Override
+  public Supplier<CompletionStage<O>> decorateCompletionStage(
+      Supplier<? extends CompletionStage<O>> supplier) {
+    Objects.requireNonNull(supplier, "supplier must not be null");
+    return () -> executeCompletionStage(supplier);
+  }
+
+  @Override
+  public Function<List<I>, List<O>> decorateBatchFunction(Function<List<I>, List<O>> function) {
+    Objects.requireNonNull(function, "function must not be null");
+    return inputs -> executeBatch(function, inputs);
+  }
+
+  // ================================================================ execute
+
+  @Override
+  public O executeFunction(Function<I, O> function, I input) {
+    Objects.requireNonNull(function, "function must not be null");
+    RecordingCell cell = enter();
+    long start = now();
+    try {
+      O result = function.apply(input);
+      exitSuccess(cell, start);
+      return result;
+    } catch (RuntimeException e) {
+      exitError(cell, start, e);
+      throw e;
+    } finally {
+      release(cell);
+    }
+  }
+
+  @Override
+  public O executeSupplier(Supplier<O> supplier) {
+    Objects.requireNonNull(supplier, "supplier must not be null");
+    RecordingCell cell = enter();
+    long start = now();
+    try {
+      O result = supplier.get();
+      exitSuccess(cell, start);
+      return result;
+    } catch (RuntimeException e) {
+      exitError(cell, start, e);
+      throw e;
+    } finally {
+      release(cell);
+    }
+  }
+
+  @Override
+  public <E extends Exception> O executeCheckedFunction(CheckedFunction<I, O, E> function,
+      I input) throws E {
+    Objects.requireNonNull(function, "function must not be null");
+    RecordingCell cell = enter();
+    long start = now();
+    try {
+      O result = function.apply(input);
+      exitSuccess(cell, start);
+      return result;
+    } catch (Exception e) { // precise rethrow: only E or unchecked can arrive here
+      exitError(cell, start, e);
+      throw e;
+    } finally {
+      release(cell);
+    }
+  }
+
+  @Override
+  public <E extends Exception> O executeCheckedSupplier(CheckedSupplier<O, E> supplier) throws E {
+    Objects.requireNonNull(supplier, "supplier must not be null");
+    RecordingCell cell = enter();
+    long start = now();
+    try {
+      O result = supplier.get();
+      exitSuccess(cell, start);
+      return result;
+    } catch (Exception e) {
+      exitError(cell, start, e);
+      throw e;
+    } finally {
+      release(cell);
+    }
+  }
+
+  @Override
+  public CompletionStage<O> executeCompletionStage(
+      Supplier<? extends CompletionStage<O>> supplier) {
+    Objects.requireNonNull(supplier, "supplier must not be null");
+    RecordingCell cell = enter();
+    long start = now();
+    CompletionStage<O> stage;
+    try {
+      stage = supplier.get();
+    } catch (RuntimeException e) {
+      exitError(cell, start, e);
+      release(cell);
+      throw e;
+    } catch (Error e) {
+      release(cell);
+      throw e;
+    }
+    if (stage == null) {
+      release(cell);
+      errors.record(Cause.INVALID_SAMPLE, "completion-stage supplier returned null", null);
+      return null;
+    }
+    try {
+      stage.whenComplete((value, failure) -> completeAsync(start, failure));
+    } catch (RuntimeException e) {
+      release(cell);
+      errors.record(Cause.INTERNAL, "could not observe completion stage", e);
+    }
+    return stage;
+  }
+
+  @Override
+  public List<O> executeBatch(Function<List<I>, List<O>> function, List<I> inputs) {
+    Objects.requireNonNull(function, "function must not be null");
+    RecordingCell cell = enter();
+    long start = now();
+    try {
+      List<O> result = function.apply(inputs);
+      exitBatch(cell, start, inputs, null);
+      return result;
+    } catch (RuntimeException e) {
+      exitBatch(cell, start, inputs, e);
+      throw e;
+    } finally {
+      release(cell);
+    }
+  }
+
+  // ================================================================ record by hand
+
+  @Override
+  public long start() {
+    enter();
+    return now();
+  }
+
+  @Override
+  public void succeeded(long startTicks) {
+    RecordingCell cell = cellOrNull();
+    exitSuccess(cell, startTicks);
+    release(cell);
+  }
+
+  @Override
+  public void failed(long startTicks, Throwable error) {
+    RecordingCell cell = cellOrNull();
+    exitError(cell, startTicks, error);
+    release(cell);
+  }
+
+  @Override
+  public void record(long latencyNanos) {
+    RecordingCell cell = cellOrNull();
+    long latency = checkedLatency(latencyNanos);
+    if (cell != null && latency >= 0) {
+      cell.recordSuccess(latency);
+    }
+  }
+
+  @Override
+  public void record(Duration latency) {
+    if (latency == null) {
+      errors.record(Cause.INVALID_SAMPLE, "null latency", null);
+      return;
+    }
+    long nanos;
+    try {
+      nanos = latency.toNanos();
+    } catch (ArithmeticException e) {
+      nanos = Long.MAX_VALUE;
+    }
+    record(nanos);
+  }
+
+  @Override
+  public void recordFailure(long latencyNanos, Throwable error) {
+    RecordingCell cell = cellOrNull();
+    long latency = checkedLatency(latencyNanos);
+    if (cell != null && latency >= 0) {
+      recordErrorSafely(cell, latency, error);
+    }
+  }
+
+  @Override
+  public void recordRejected() {
+    RecordingCell cell = cellOrNull();
+    if (cell != null) {
+      cell.recordRejected();
+    }
+  }
+
+  @Override
+  public void recordBatch(long latencyNanos, int size) {
+    if (size < 0) {
+      errors.record(Cause.INVALID_SAMPLE, "negative batch size " + size, null);
+      return;
+    }
+    RecordingCell cell = cellOrNull();
+    long latency = checkedLatency(latencyNanos);
+    if (cell != null && latency >= 0) {
+      cell.recordSuccess(latency);
+      recordBatchSize(size, latency);
+    }
+  }
+
+  // ================================================================ hot-path steps
+
+  private RecordingCell enter() {
+    try {
+      RecordingCell cell = recordings.cell();
+      cell.callStarted();
+      return cell;
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not start recording", e);
+      return null;
+    }
+  }
+
+  private RecordingCell cellOrNull() {
+    try {
+      return recordings.cell();
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not find recording cell", e);
+      return null;
+    }
+  }
+
+  private long now() {
+    try {
+      return ticker.read();
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "ticker failed", e);
+      return NO_TIME;
+    }
+  }
+
+  private void release(RecordingCell cell) {
+    if (cell != null) {
+      cell.callFinished();
+    }
+  }
+
+  private long latencySince(long start) {
+    if (start == NO_TIME) {
+      return -1;
+    }
+    long end = now();
+    if (end == NO_TIME) {
+      return -1;
+    }
+    return checkedLatency(end - start);
+  }
+
+  /** Returns the latency to record, or -1 when the sample must be ignored (already counted). */
+  private long checkedLatency(long latencyNanos) {
+    if (latencyNanos < 0) {
+      errors.record(Cause.INVALID_SAMPLE, "negative latency " + latencyNanos + "ns ignored", null);
+      return -1;
+    }
+    if (latencyNanos > highestNanos) {
+      errors.record(Cause.VALUE_OUT_OF_RANGE, "latency " + latencyNanos
+          + "ns above the configured highest " + highestNanos + "ns, recorded as the highest",
+          null);
+      return highestNanos;
+    }
+    return latencyNanos;
+  }
+
+  private void exitSuccess(RecordingCell cell, long start) {
+    if (cell == null) {
+      return;
+    }
+    try {
+      long latency = latencySince(start);
+      if (latency >= 0) {
+        cell.recordSuccess(latency);
+      }
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not record success", e);
+    }
+  }
+
+  private void exitError(RecordingCell cell, long start, Throwable error) {
+    if (cell == null) {
+      return;
+    }
+    long latency = latencySince(start);
+    if (latency >= 0) {
+      recordErrorSafely(cell, latency, error);
+    }
+  }
+
+  private void recordErrorSafely(RecordingCell cell, long latency, Throwable error) {
+    try {
+      int slot = error == null ? errorTypes.otherSlot() : errorTypes.slotOf(error);
+      cell.recordError(latency, slot);
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not record error", e);
+    }
+  }
+
+  private void exitBatch(RecordingCell cell, long start, List<I> inputs, Throwable error) {
+    if (cell == null) {
+      return;
+    }
+    long latency = latencySince(start);
+    if (latency < 0) {
+      return;
+    }
+    if (error != null) {
+      recordErrorSafely(cell, latency, error);
+    } else {
+      try {
+        cell.recordSuccess(latency);
+      } catch (RuntimeException e) {
+        errors.record(Cause.INTERNAL, "could not record batch", e);
+      }
+    }
+    int size;
+    try {
+      size = inputs == null ? 0 : inputs.size();
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not read the batch size", e);
+      return;
+    }
+    recordBatchSize(size, latency);
+  }
+
+  private void recordBatchSize(int size, long latency) {
+    try {
+      int recorded = size;
+      if (size > maxBatchSize) {
+        errors.record(Cause.VALUE_OUT_OF_RANGE, "batch size " + size
+            + " above the configured maximum " + maxBatchSize + ", recorded as the maximum", null);
+        recorded = maxBatchSize;
+      }
+      recordings.batch().record(recorded, latency);
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not record batch size", e);
+    }
+  }
+
+  private void completeAsync(long start, Throwable failure) {
+    RecordingCell cell = cellOrNull();
+    try {
+      if (failure == null) {
+        exitSuccess(cell, start);
+      } else {
+        exitError(cell, start, failure);
+      }
+    } finally {
+      release(cell);
+    }
+  }
+
+  // ================================================================ read side
+
+  @Override
+  public ModelSnapshot snapshot() {
+    synchronized (recordings.lock) {
+      recordings.drain();
+      return buildSnapshot(lastWindow);
+    }
+  }
+
+  /**
+   * Closes the current window at {@code nowTicks} and returns the snapshot that includes it.
+   * Called by the registry's reporter.
+   */
+  ModelSnapshot closeWindow(long nowTicks) {
+    synchronized (recordings.lock) {
+      recordings.drain();
+      Aggregate w = recordings.window;
+      long lengthNanos = Math.max(0, nowTicks - windowStartTicks);
+      ClosedWindow closed = new ClosedWindow(Duration.ofNanos(lengthNanos),
+          w.outcomes(errorTypes), w.latencySummary(), w.batchSummary());
+      w.reset();
+      windowStartTicks = nowTicks;
+      lastWindow = closed;
+      return buildSnapshot(closed);
+    }
+  }
+
+  /** Nanoseconds the current window has been open, by the registry's ticker. */
+  long windowAgeNanos(long nowTicks) {
+    synchronized (recordings.lock) {
+      return nowTicks - windowStartTicks;
+    }
+  }
+
+  private ModelSnapshot buildSnapshot(ClosedWindow window) {
+    Aggregate t = recordings.total;
+    long uptime = Math.max(0, now() - createdTicks);
+    return new ModelSnapshot(name, version, clock.instant(), window.length(),
+        Duration.ofNanos(uptime), window.outcomes(), t.outcomes(errorTypes), window.latency(),
+        t.latencySummary(), window.batches(), t.batchSummary(), recordings.inFlight(),
+        errors.total());
+  }
+
+  // ---- accessors for exporters (read the live totals; each drains first) ----
+
+  ErrorTypes errorTypes() {
+    return errorTypes;
+  }
+
+  MonitorErrors errors() {
+    return errors;
+  }
+
+  Recordings recordings() {
+    return recordings;
+  }
+
+  ClosedWindow lastWindow() {
+    return lastWindow;
+  }
+
+  long inFlight() {
+    return recordings.inFlight();
+  }
+
+  /** Reads one value of the since-start aggregate after draining. */
+  long readTotal(java.util.function.ToLongFunction<Aggregate> reader) {
+    synchronized (recordings.lock) {
+      recordings.drain();
+      return reader.applyAsLong(recordings.total);
+    }
+  }
+
+  /**
+   * Fills {@code cumulative[i]} with the number of calls whose latency is at most
+   * {@code boundsNanos[i]}, plus one last entry for all calls, and returns the exact latency sum.
+   * A value counts as within a bound when the lowest value of its histogram bucket is, so the
+   * counts are exact up to the histogram's precision.
+   */
+  long exportLatencyBuckets(long[] boundsNanos, long[] cumulative) {
+    synchronized (recordings.lock) {
+      recordings.drain();
+      org.HdrHistogram.Histogram h = recordings.total.latency;
+      java.util.Arrays.fill(cumulative, 0);
+      for (org.HdrHistogram.HistogramIterationValue v : h.recordedValues()) {
+        long low = h.lowestEquivalentValue(v.getValueIteratedTo());
+        long count = v.getCountAddedInThisIterationStep();
+        int i = 0;
+        while (i < boundsNanos.length && low > boundsNanos[i]) {
+          i++;
+        }
+        for (int j = i; j < boundsNanos.length; j++) {
+          cumulative[j] += count;
+        }
+      }
+      cumulative[boundsNanos.length] = h.getTotalCount();
+      return recordings.total.latencySumNanos;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ModelMonitor{" + name + ':' + version + '}';
+  }
+}

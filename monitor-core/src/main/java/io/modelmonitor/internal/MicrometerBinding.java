@@ -1,0 +1,151 @@
+package io.modelmonitor.internal;
+
+import static io.modelmonitor.MetricNames.TAG_CAUSE;
+import static io.modelmonitor.MetricNames.TAG_EXCEPTION;
+import static io.modelmonitor.MetricNames.TAG_MODEL;
+import static io.modelmonitor.MetricNames.TAG_OUTCOME;
+import static io.modelmonitor.MetricNames.TAG_PHI;
+import static io.modelmonitor.MetricNames.TAG_VERSION;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
+import io.modelmonitor.LatencySummary;
+import io.modelmonitor.MetricNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * Registers the meters of one monitor in one (leaf) Micrometer registry.
+ *
+ * <p>All meters are function-based: Micrometer reads the monitor when it publishes or is
+ * scraped, so nothing Micrometer-related runs on the hot path. Meters are registered once, when
+ * the monitor is built; only meters for newly seen exception types are added later, by the
+ * reporter thread ({@link #refresh()}), never by a calling thread.
+ */
+final class MicrometerBinding {
+
+  private static final double[] PERCENTILES = {0.5, 0.9, 0.95, 0.99, 0.999};
+
+  private final DefaultModelMonitor<?, ?> monitor;
+  private final MeterRegistry registry;
+  private final Tags tags;
+  private final List<Meter> meters = new ArrayList<>();
+  /** Named error-type slots that already have a counter; the reporter thread only. */
+  private int boundErrorSlots;
+  private boolean otherBound;
+
+  MicrometerBinding(DefaultModelMonitor<?, ?> monitor, MeterRegistry registry, Tags commonTags,
+      boolean registerLatencyTimer) {
+    this.monitor = monitor;
+    this.registry = registry;
+    this.tags = commonTags.and(TAG_MODEL, monitor.name(), TAG_VERSION, monitor.version());
+    bind(registerLatencyTimer);
+  }
+
+  private void bind(boolean registerLatencyTimer) {
+    counter(MetricNames.PREDICTIONS, "Model calls by outcome",
+        Tags.of(TAG_OUTCOME, MetricNames.OUTCOME_SUCCESS), a -> a.success);
+    counter(MetricNames.PREDICTIONS, "Model calls by outcome",
+        Tags.of(TAG_OUTCOME, MetricNames.OUTCOME_ERROR), a -> a.errorTotal);
+    counter(MetricNames.PREDICTIONS, "Model calls by outcome",
+        Tags.of(TAG_OUTCOME, MetricNames.OUTCOME_REJECTED), a -> a.rejected);
+    counter(MetricNames.BATCHES, "Batch model calls",
+        Tags.empty(), a -> a.batchSizes == null ? 0 : a.batchSizes.getTotalCount());
+    counter(MetricNames.BATCH_ITEMS, "Items in batch model calls", Tags.empty(),
+        a -> a.batchItems);
+
+    meters.add(Gauge.builder(MetricNames.ACTIVE, monitor, DefaultModelMonitor::inFlight)
+        .description("Model calls started and not yet finished")
+        .tags(tags).strongReference(true).register(registry));
+
+    if (registerLatencyTimer) {
+      meters.add(FunctionTimer.builder(MetricNames.LATENCY, monitor,
+              m -> m.readTotal(a -> a.latency.getTotalCount()),
+              m -> m.readTotal(a -> a.latencySumNanos), TimeUnit.NANOSECONDS)
+          .description("Latency of completed model calls (success and error)")
+          .tags(tags).register(registry));
+    }
+    for (double phi : PERCENTILES) {
+      meters.add(timeGauge(MetricNames.LATENCY_PERCENTILE,
+          "Latency percentile of the last closed window",
+          Tags.of(TAG_PHI, formatPhi(phi)), window -> percentile(window, phi)));
+    }
+    meters.add(timeGauge(MetricNames.LATENCY_MAX, "Largest latency of the last closed window",
+        Tags.empty(), LatencySummary::maxNanos));
+
+    for (MonitorErrors.Cause cause : MonitorErrors.Cause.values()) {
+      meters.add(FunctionCounter.builder(MetricNames.MONITOR_ERRORS, monitor,
+              m -> m.errors().count(cause))
+          .description("Failures inside monitoring; they never affected the model calls")
+          .tags(tags).tag(TAG_CAUSE, cause.tag()).register(registry));
+    }
+    refresh();
+  }
+
+  /** Adds counters for exception types seen since the last call. Reporter thread only. */
+  void refresh() {
+    ErrorTypes types = monitor.errorTypes();
+    int assigned = types.assigned();
+    while (boundErrorSlots < assigned) {
+      int slot = boundErrorSlots++;
+      errorCounter(types.name(slot), slot);
+    }
+    if (!otherBound && monitor.readTotal(a -> a.errors[types.otherSlot()]) > 0) {
+      otherBound = true;
+      errorCounter(ErrorTypes.OTHER, types.otherSlot());
+    }
+  }
+
+  private void errorCounter(String typeName, int slot) {
+    meters.add(FunctionCounter.builder(MetricNames.ERRORS, monitor,
+            m -> m.readTotal(a -> a.errors[slot]))
+        .description("Failed model calls by exception type")
+        .tags(tags).tag(TAG_EXCEPTION, typeName).register(registry));
+  }
+
+  void remove() {
+    for (Meter meter : meters) {
+      registry.remove(meter);
+    }
+    meters.clear();
+  }
+
+  private void counter(String name, String description, Tags extra,
+      ToLongFunction<Aggregate> reader) {
+    meters.add(FunctionCounter.builder(name, monitor, m -> m.readTotal(reader))
+        .description(description).tags(tags).tags(extra).register(registry));
+  }
+
+  private Meter timeGauge(String name, String description, Tags extra,
+      ToDoubleFunction<LatencySummary> nanos) {
+    return TimeGauge.builder(name, monitor, TimeUnit.NANOSECONDS,
+            m -> nanos.applyAsDouble(m.lastWindow().latency()))
+        .description(description).tags(tags).tags(extra).strongReference(true)
+        .register(registry);
+  }
+
+  private static double percentile(LatencySummary s, double phi) {
+    if (phi == 0.5) {
+      return s.p50Nanos();
+    } else if (phi == 0.9) {
+      return s.p90Nanos();
+    } else if (phi == 0.95) {
+      return s.p95Nanos();
+    } else if (phi == 0.99) {
+      return s.p99Nanos();
+    }
+    return s.p999Nanos();
+  }
+
+  private static String formatPhi(double phi) {
+    return Double.toString(phi);
+  }
+}

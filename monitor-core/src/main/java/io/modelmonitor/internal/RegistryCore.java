@@ -1,0 +1,270 @@
+package io.modelmonitor.internal;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.modelmonitor.ModelMonitor;
+import io.modelmonitor.ModelSnapshot;
+import io.modelmonitor.MonitorConfig;
+import io.modelmonitor.SnapshotListener;
+import io.modelmonitor.Ticker;
+import io.modelmonitor.internal.MonitorErrors.Cause;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The implementation behind {@code MonitorRegistry}. Not public API.
+ *
+ * <p>Design note. Monitors live in a concurrent map keyed by name. One daemon reporter thread,
+ * started with the first monitor, wakes every reporting interval and closes the window of every
+ * monitor whose window is at least half an interval old <em>by the registry's ticker</em>; with a
+ * fake ticker that does not move it therefore never closes a window, and tests drive windows with
+ * {@link #tickNow()} alone. Ticks are serialised by {@code tickLock}; listeners and Micrometer
+ * refreshes run inside the tick, never on a calling thread.
+ */
+public final class RegistryCore {
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.modelmonitor");
+
+  private final Ticker ticker;
+  private final Clock clock;
+  private final Duration interval;
+  private final Tags commonTags;
+  private final MonitorConfig defaultConfig;
+  private final List<MeterRegistry> leafRegistries;
+  private final ConcurrentHashMap<String, Entry> monitors = new ConcurrentHashMap<>();
+  private final List<SnapshotListener> listeners = new CopyOnWriteArrayList<>();
+  private final MonitorErrors registryErrors = new MonitorErrors("registry");
+  private final Object lifecycleLock = new Object();
+  private final Object tickLock = new Object();
+  private ScheduledExecutorService reporter; // guarded by lifecycleLock
+  private volatile boolean closed;
+
+  /** A monitor and what it registered outside itself. */
+  private static final class Entry {
+    final DefaultModelMonitor<?, ?> monitor;
+    final List<MicrometerBinding> bindings = new ArrayList<>();
+    final List<Runnable> undo = new ArrayList<>();
+
+    Entry(DefaultModelMonitor<?, ?> monitor) {
+      this.monitor = monitor;
+    }
+  }
+
+  public RegistryCore(Ticker ticker, Clock clock, Duration interval, Map<String, String> tags,
+      MeterRegistry meterRegistry, MonitorConfig defaultConfig) {
+    this.ticker = ticker;
+    this.clock = clock;
+    this.interval = interval;
+    Tags t = Tags.empty();
+    for (Map.Entry<String, String> e : tags.entrySet()) {
+      t = t.and(e.getKey(), e.getValue());
+    }
+    this.commonTags = t;
+    this.defaultConfig = defaultConfig;
+    this.leafRegistries = meterRegistry == null ? List.of() : leaves(meterRegistry);
+  }
+
+  private static List<MeterRegistry> leaves(MeterRegistry registry) {
+    List<MeterRegistry> out = new ArrayList<>();
+    collectLeaves(registry, out);
+    return List.copyOf(out);
+  }
+
+  private static void collectLeaves(MeterRegistry registry, List<MeterRegistry> out) {
+    if (registry instanceof CompositeMeterRegistry) {
+      for (MeterRegistry child : ((CompositeMeterRegistry) registry).getRegistries()) {
+        collectLeaves(child, out);
+      }
+    } else {
+      out.add(registry);
+    }
+  }
+
+  public MonitorConfig defaultConfig() {
+    return defaultConfig;
+  }
+
+  public Duration interval() {
+    return interval;
+  }
+
+  @SuppressWarnings("unchecked")
+  public <I, O> ModelMonitor<I, O> monitor(String name, String version, MonitorConfig config) {
+    if (closed) {
+      throw new IllegalStateException("MonitorRegistry is closed; cannot create monitor " + name);
+    }
+    Entry existing = monitors.get(name);
+    if (existing == null) {
+      synchronized (lifecycleLock) {
+        existing = monitors.get(name);
+        if (existing == null) {
+          Entry created = create(name, version, config);
+          monitors.put(name, created);
+          startReporter();
+          return (ModelMonitor<I, O>) created.monitor;
+        }
+      }
+    }
+    DefaultModelMonitor<?, ?> m = existing.monitor;
+    if (!m.version().equals(version)) {
+      throw new IllegalArgumentException("model '" + name + "' is already monitored as version '"
+          + m.version() + "'; cannot monitor it again as version '" + version
+          + "' (one monitor per model name)");
+    }
+    if (!m.config().equals(config)) {
+      throw new IllegalArgumentException("model '" + name + ':' + version
+          + "' is already monitored with another configuration: " + m.config());
+    }
+    return (ModelMonitor<I, O>) m;
+  }
+
+  private Entry create(String name, String version, MonitorConfig config) {
+    Entry entry = new Entry(new DefaultModelMonitor<>(name, version, config, ticker, clock));
+    Tags seriesTags = commonTags.and(io.modelmonitor.MetricNames.TAG_MODEL, name,
+        io.modelmonitor.MetricNames.TAG_VERSION, version);
+    for (MeterRegistry leaf : leafRegistries) {
+      boolean prometheus = PrometheusLatencyHistogram.isAvailable()
+          && PrometheusLatencyHistogram.isPrometheus(leaf);
+      entry.bindings.add(new MicrometerBinding(entry.monitor, leaf, commonTags, !prometheus));
+      if (prometheus) {
+        entry.undo.add(PrometheusLatencyHistogram.bind(leaf, entry.monitor, seriesTags));
+      }
+    }
+    return entry;
+  }
+
+  public ModelMonitor<?, ?> find(String name) {
+    Entry e = monitors.get(name);
+    return e == null ? null : e.monitor;
+  }
+
+  public List<ModelMonitor<?, ?>> monitors() {
+    List<ModelMonitor<?, ?>> out = new ArrayList<>();
+    for (Entry e : monitors.values()) {
+      out.add(e.monitor);
+    }
+    return out;
+  }
+
+  public void addListener(SnapshotListener listener) {
+    listeners.add(listener);
+  }
+
+  public boolean removeListener(SnapshotListener listener) {
+    return listeners.remove(listener);
+  }
+
+  /** Closes every monitor's window now and returns the snapshots, keyed by model name. */
+  public Map<String, ModelSnapshot> tickNow() {
+    return tick(true);
+  }
+
+  private Map<String, ModelSnapshot> tick(boolean force) {
+    synchronized (tickLock) {
+      Map<String, ModelSnapshot> out = new LinkedHashMap<>();
+      long now = ticker.read();
+      long minAge = interval.toNanos() / 2;
+      for (Entry e : monitors.values()) {
+        if (!force && e.monitor.windowAgeNanos(now) < minAge) {
+          continue;
+        }
+        ModelSnapshot snapshot = e.monitor.closeWindow(now);
+        out.put(e.monitor.name(), snapshot);
+        for (MicrometerBinding b : e.bindings) {
+          try {
+            b.refresh();
+          } catch (RuntimeException ex) {
+            e.monitor.errors().record(Cause.INTERNAL, "could not refresh meters", ex);
+          }
+        }
+        for (SnapshotListener listener : listeners) {
+          try {
+            listener.onSnapshot(snapshot);
+          } catch (RuntimeException ex) {
+            e.monitor.errors().record(Cause.LISTENER, "snapshot listener " + listener
+                + " threw", ex);
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  private void startReporter() {
+    // caller holds lifecycleLock
+    if (reporter != null || closed) {
+      return;
+    }
+    reporter = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "modelmonitor-reporter");
+      t.setDaemon(true);
+      return t;
+    });
+    long nanos = interval.toNanos();
+    reporter.scheduleAtFixedRate(this::scheduledTick, nanos, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void scheduledTick() {
+    try {
+      tick(false);
+    } catch (Throwable t) { // a scheduled task that throws is never run again
+      registryErrors.record(Cause.INTERNAL, "reporter tick failed", t);
+    }
+  }
+
+  public boolean isReporterRunning() {
+    synchronized (lifecycleLock) {
+      return reporter != null && !reporter.isShutdown();
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Stops the reporter, flushes the last window to the listeners and removes the meters. */
+  public void close() {
+    ScheduledExecutorService toStop;
+    synchronized (lifecycleLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toStop = reporter;
+      reporter = null;
+    }
+    if (toStop != null) {
+      toStop.shutdown();
+      try {
+        if (!toStop.awaitTermination(5, TimeUnit.SECONDS)) {
+          toStop.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        toStop.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    tick(true);
+    for (Entry e : monitors.values()) {
+      for (MicrometerBinding b : e.bindings) {
+        b.remove();
+      }
+      for (Runnable undo : e.undo) {
+        undo.run();
+      }
+    }
+    LOG.debug("MonitorRegistry closed with {} monitors", monitors.size());
+  }
+}

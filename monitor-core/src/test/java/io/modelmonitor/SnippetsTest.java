@@ -1,0 +1,51 @@
+package io.modelmonitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class SnippetsTest {
+
+  @Test
+  void quickstart_runs_andRecordsTheCall() {
+    Snippets.CtrModel model = new Snippets.CtrModel();
+    float[] features = {1f, 2f, 3f};
+
+    ModelSnapshot s = Snippets.quickstart(model, features);
+
+    assertThat(s.model()).isEqualTo("ctr");
+    assertThat(s.totalOutcomes().success()).isEqualTo(1);
+    assertThat(s.totalLatency().count()).isEqualTo(1);
+  }
+
+  @Test
+  void readme_containsEverySnippetVerbatim() throws IOException {
+    String source = Files.readString(
+        Path.of("src/test/java/io/modelmonitor/Snippets.java"));
+    String readme = Files.readString(Path.of("../README.md"));
+    Matcher m = Pattern.compile("// tag::(\\w+)\\[]\\n(.*?)\\n\\s*// end::\\1\\[]", Pattern.DOTALL)
+        .matcher(source);
+    int found = 0;
+    while (m.find()) {
+      found++;
+      assertThat(readme).as("README holds snippet '%s' verbatim", m.group(1))
+          .contains(dedent(m.group(2)));
+    }
+    assertThat(found).isPositive();
+  }
+
+  private static String dedent(String block) {
+    List<String> lines = block.lines().collect(Collectors.toList());
+    int indent = lines.stream().filter(l -> !l.isBlank())
+        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+    return lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent))
+        .collect(Collectors.joining("\n"));
+  }
+}

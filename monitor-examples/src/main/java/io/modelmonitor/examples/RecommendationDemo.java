@@ -1,0 +1,199 @@
+package io.modelmonitor.examples;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modelmonitor.ModelMonitor;
+import io.modelmonitor.ModelSnapshot;
+import io.modelmonitor.MonitorRegistry;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A small e-commerce recommendation service under load, monitored by ModelMonitor, that ends by
+ * itself.
+ *
+ * <p>Three models serve traffic from four request threads: an in-process CTR scorer (decorated
+ * function; a flaky upstream feature store makes about 1% of calls fail), a batch re-ranker
+ * (decorated batch function) and a remote price model called asynchronously (decorated
+ * completion stage). A snapshot listener prints one line per model per window; at the end the
+ * demo prints the final snapshots and the Prometheus scrape of the {@code model_*} series.
+ *
+ * <p>Run: {@code mvn -B -q -pl monitor-examples -am package exec:java -DskipTests}; pass
+ * {@code -Dexec.args="--seconds=20"} for a longer run.
+ */
+public final class RecommendationDemo {
+
+  private RecommendationDemo() {}
+
+  /**
+   * Runs the demo.
+   *
+   * @param args {@code --seconds=N} (default 6)
+   * @throws Exception if the demo itself fails
+   */
+  public static void main(String[] args) throws Exception {
+    Duration duration = Duration.ofSeconds(6);
+    for (String arg : args) {
+      if (arg.startsWith("--seconds=")) {
+        duration = Duration.ofSeconds(Long.parseLong(arg.substring("--seconds=".length())));
+      } else {
+        throw new IllegalArgumentException("unknown argument " + arg + "; use --seconds=N");
+      }
+    }
+    run(duration, System.out);
+  }
+
+  /**
+   * Serves traffic for {@code duration} and prints what the monitors saw.
+   *
+   * @param duration how long to serve traffic
+   * @param out where the report goes
+   * @return the final snapshot of every model
+   * @throws Exception if a worker fails unexpectedly
+   */
+  public static List<ModelSnapshot> run(Duration duration, PrintStream out) throws Exception {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MonitorRegistry monitors = MonitorRegistry.builder()
+        .meterRegistry(prometheus)
+        .reportingInterval(Duration.ofSeconds(1))
+        .commonTag("service", "recommendation-demo")
+        .build();
+    monitors.addSnapshotListener(s -> out.println(windowLine(s)));
+
+    CtrScorer scorer = new CtrScorer(42);
+    ModelMonitor<float[], Float> ctrMonitor = monitors.monitor("ctr", "2024-06-01");
+    Function<float[], Float> ctr = ctrMonitor.decorateFunction(features -> {
+      if (ThreadLocalRandom.current().nextInt(100) == 0) {
+        throw new IllegalStateException("feature store timeout");
+      }
+      return scorer.predict(features);
+    });
+
+    ModelMonitor<float[], Float> rerankMonitor = monitors.monitor("reranker", "v3");
+    Function<List<float[]>, List<Float>> rerank = rerankMonitor.decorateBatchFunction(batch -> {
+      List<Float> scores = new ArrayList<>(batch.size());
+      for (float[] item : batch) {
+        scores.add(scorer.predict(item) * 0.9f);
+      }
+      return scores;
+    });
+
+    ExecutorService remote = Executors.newFixedThreadPool(2, daemon("price-model-client"));
+    ModelMonitor<float[], Float> priceMonitor = monitors.monitor("price-elasticity", "v1");
+    Supplier<CompletableFuture<Float>> remoteCall = () -> CompletableFuture.supplyAsync(() -> {
+      sleepMicros(200 + ThreadLocalRandom.current().nextInt(800));
+      if (ThreadLocalRandom.current().nextInt(200) == 0) {
+        throw new IllegalStateException(new TimeoutException("price model timed out"));
+      }
+      return 0.5f;
+    }, remote);
+
+    out.printf(Locale.ROOT, "serving traffic for %ds on 4 threads; one line per model per "
+        + "1-second window%n", duration.toSeconds());
+    ExecutorService workers = Executors.newFixedThreadPool(4, daemon("request"));
+    long deadline = System.nanoTime() + duration.toNanos();
+    List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      futures.add(workers.submit(() -> {
+        float[] features = new float[CtrScorer.FEATURES];
+        List<float[]> candidates = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+          ThreadLocalRandom random = ThreadLocalRandom.current();
+          for (int i = 0; i < features.length; i++) {
+            features[i] = (float) random.nextGaussian();
+          }
+          try {
+            ctr.apply(features);
+          } catch (IllegalStateException e) {
+            // the service falls back to popularity ranking; the monitor counted the error
+          }
+          candidates.clear();
+          int n = 5 + random.nextInt(45);
+          for (int i = 0; i < n; i++) {
+            candidates.add(features.clone());
+          }
+          rerank.apply(candidates);
+          if (random.nextInt(20) == 0) {
+            priceMonitor.executeCompletionStage(remoteCall::get).toCompletableFuture()
+                .exceptionally(failure -> 0.5f).join();
+          }
+          sleepMicros(50);
+        }
+        return null;
+      }));
+    }
+    for (java.util.concurrent.Future<?> f : futures) {
+      f.get(duration.toSeconds() + 30, TimeUnit.SECONDS);
+    }
+    workers.shutdown();
+    remote.shutdown();
+    remote.awaitTermination(5, TimeUnit.SECONDS);
+
+    List<ModelSnapshot> finals = new ArrayList<>();
+    for (ModelMonitor<?, ?> m : monitors.monitors()) {
+      finals.add(m.snapshot());
+    }
+    out.println();
+    out.println("since start:");
+    for (ModelSnapshot s : finals) {
+      out.println(totalLine(s));
+    }
+    out.println();
+    out.println("Prometheus scrape (model_* series, excerpt):");
+    prometheus.scrape().lines()
+        .filter(l -> l.startsWith("model_") && (l.contains("model=\"ctr\"")))
+        .filter(l -> !l.contains("_bucket") || l.contains("le=\"0.001\"")
+            || l.contains("le=\"+Inf\""))
+        .forEach(out::println);
+    monitors.close();
+    return finals;
+  }
+
+  static String windowLine(ModelSnapshot s) {
+    return String.format(Locale.ROOT,
+        "[window] %-16s %7.0f calls/s  p50=%7.1fus p99=%7.1fus max=%8.1fus  errors=%d%s "
+            + "in-flight=%d", s.model(), s.ratePerSecond(), s.windowLatency().p50Nanos() / 1e3,
+        s.windowLatency().p99Nanos() / 1e3, s.windowLatency().maxNanos() / 1e3,
+        s.windowOutcomes().errors(), s.windowOutcomes().errorsByType(), s.inFlight());
+  }
+
+  static String totalLine(ModelSnapshot s) {
+    String batches = s.totalBatches().batches() == 0 ? ""
+        : String.format(Locale.ROOT, "  batches=%d mean size=%.1f per-item p99=%.2fus",
+            s.totalBatches().batches(), s.totalBatches().meanSize(),
+            s.totalBatches().itemLatency().p99Nanos() / 1e3);
+    return String.format(Locale.ROOT,
+        "  %-16s calls=%d errors=%d (%.2f%%) p50=%.1fus p99=%.1fus p99.9=%.1fus%s",
+        s.model(), s.totalOutcomes().completed(), s.totalOutcomes().errors(),
+        100 * s.totalOutcomes().errorRatio(), s.totalLatency().p50Nanos() / 1e3,
+        s.totalLatency().p99Nanos() / 1e3, s.totalLatency().p999Nanos() / 1e3, batches);
+  }
+
+  private static void sleepMicros(long micros) {
+    try {
+      TimeUnit.MICROSECONDS.sleep(micros);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + '-' + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,37 @@
+package io.modelmonitor.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelmonitor.ModelSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class RecommendationDemoTest {
+
+  @Test
+  void run_servesTrafficAndReportsEveryModel() throws Exception {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    List<ModelSnapshot> finals;
+    try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+      finals = RecommendationDemo.run(Duration.ofSeconds(2), out);
+    }
+    String report = buffer.toString(StandardCharsets.UTF_8);
+
+    Map<String, ModelSnapshot> byModel = finals.stream()
+        .collect(Collectors.toMap(ModelSnapshot::model, Function.identity()));
+    assertThat(byModel).containsOnlyKeys("ctr", "reranker", "price-elasticity");
+    assertThat(byModel.get("ctr").totalOutcomes().completed()).isPositive();
+    assertThat(byModel.get("reranker").totalBatches().meanSize()).isBetween(5.0, 50.0);
+    assertThat(byModel.get("price-elasticity").inFlight()).isZero();
+    assertThat(report).contains("[window] ctr").contains("since start:")
+        .contains("model_prediction_latency_seconds_bucket{")
+        .contains("model_predictions_total{");
+  }
+}
