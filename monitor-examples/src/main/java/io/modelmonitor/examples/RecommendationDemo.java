@@ -156,6 +156,8 @@ public final class RecommendationDemo {
         .filter(l -> !l.contains("_bucket") || l.contains("le=\"0.001\"")
             || l.contains("le=\"+Inf\""))
         .forEach(out::println);
+    out.println();
+    out.println("closing the registry; the last, partial window is flushed to the listeners:");
     monitors.close();
     return finals;
   }
