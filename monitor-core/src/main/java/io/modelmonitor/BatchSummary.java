@@ -18,10 +18,14 @@ public record BatchSummary(
   public static final BatchSummary EMPTY = new BatchSummary(0, 0, 0, 0, 0, LatencySummary.EMPTY);
 
   /**
-   * Validates the values.
+   * Creates the record after validating its components.
    *
-   * @throws IllegalArgumentException if a value is negative
-   * @throws NullPointerException if {@code itemLatency} is null
+   * @param batches see {@link #batches()}
+   * @param items see {@link #items()}
+   * @param p50Size see {@link #p50Size()}
+   * @param p99Size see {@link #p99Size()}
+   * @param maxSize see {@link #maxSize()}
+   * @param itemLatency see {@link #itemLatency()}
    */
   public BatchSummary {
     if (batches < 0 || items < 0 || p50Size < 0 || p99Size < 0 || maxSize < 0) {

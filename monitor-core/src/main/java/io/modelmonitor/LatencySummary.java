@@ -32,9 +32,16 @@ public record LatencySummary(
   public static final LatencySummary EMPTY = new LatencySummary(0, 0, 0, 0, 0, 0, 0, 0);
 
   /**
-   * Validates the values.
+   * Creates the record after validating its components.
    *
-   * @throws IllegalArgumentException if a value is negative or the mean is not finite
+   * @param count see {@link #count()}
+   * @param meanNanos see {@link #meanNanos()}
+   * @param p50Nanos see {@link #p50Nanos()}
+   * @param p90Nanos see {@link #p90Nanos()}
+   * @param p95Nanos see {@link #p95Nanos()}
+   * @param p99Nanos see {@link #p99Nanos()}
+   * @param p999Nanos see {@link #p999Nanos()}
+   * @param maxNanos see {@link #maxNanos()}
    */
   public LatencySummary {
     if (count < 0 || p50Nanos < 0 || p90Nanos < 0 || p95Nanos < 0 || p99Nanos < 0

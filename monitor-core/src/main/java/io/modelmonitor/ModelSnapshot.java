@@ -41,9 +41,21 @@ public record ModelSnapshot(
     long monitorErrors) {
 
   /**
-   * Validates that nothing is null.
+   * Creates the record after validating its components.
    *
-   * @throws NullPointerException if a component is null
+   * @param model see {@link #model()}
+   * @param version see {@link #version()}
+   * @param timestamp see {@link #timestamp()}
+   * @param window see {@link #window()}
+   * @param uptime see {@link #uptime()}
+   * @param windowOutcomes see {@link #windowOutcomes()}
+   * @param totalOutcomes see {@link #totalOutcomes()}
+   * @param windowLatency see {@link #windowLatency()}
+   * @param totalLatency see {@link #totalLatency()}
+   * @param windowBatches see {@link #windowBatches()}
+   * @param totalBatches see {@link #totalBatches()}
+   * @param inFlight see {@link #inFlight()}
+   * @param monitorErrors see {@link #monitorErrors()}
    */
   public ModelSnapshot {
     Objects.requireNonNull(model, "model");
@@ -67,5 +79,15 @@ public record ModelSnapshot(
   public double ratePerSecond() {
     long nanos = window.toNanos();
     return nanos <= 0 ? 0 : windowOutcomes.completed() * 1e9 / nanos;
+  }
+
+  /**
+   * Returns completed calls per second since the monitor was created, or 0 at creation.
+   *
+   * @return average throughput since start, calls per second
+   */
+  public double totalRatePerSecond() {
+    long nanos = uptime.toNanos();
+    return nanos <= 0 ? 0 : totalOutcomes.completed() * 1e9 / nanos;
   }
 }

@@ -17,10 +17,12 @@ public record Outcomes(long success, long errors, long rejected, Map<String, Lon
   public static final Outcomes EMPTY = new Outcomes(0, 0, 0, Map.of());
 
   /**
-   * Validates and copies.
+   * Creates the record after validating its components.
    *
-   * @throws IllegalArgumentException if a count is negative
-   * @throws NullPointerException if {@code errorsByType} is null
+   * @param success see {@link #success()}
+   * @param errors see {@link #errors()}
+   * @param rejected see {@link #rejected()}
+   * @param errorsByType see {@link #errorsByType()}
    */
   public Outcomes {
     if (success < 0 || errors < 0 || rejected < 0) {

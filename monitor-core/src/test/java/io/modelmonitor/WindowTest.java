@@ -56,6 +56,7 @@ class WindowTest {
       assertThat(second.totalOutcomes().success()).isEqualTo(60);
       assertThat(second.totalLatency().count()).isEqualTo(60);
       assertThat(second.uptime()).isEqualTo(Duration.ofSeconds(15));
+      assertThat(second.totalRatePerSecond()).isEqualTo(4.0); // 60 calls in 15 s
 
       ticker.advance(Duration.ofSeconds(10));
       ModelSnapshot empty = registry.tickNow().get("ctr");

@@ -141,9 +141,4 @@ final class PrometheusLatencyHistogram implements Collector {
     }
     return builder.build();
   }
-
-  @Override
-  public String getPrometheusName() {
-    return NAME;
-  }
 }
