@@ -40,6 +40,15 @@ public final class MetricNames {
   /** Number of items in all batch calls. */
   public static final String BATCH_ITEMS = "model.prediction.batch.items";
 
+  /**
+   * Inputs violating the feature schema, tagged {@link #TAG_FEATURE} (a schema feature,
+   * {@code _unexpected} or {@code _input}) and {@link #TAG_KIND} (such as {@code out_of_range}).
+   */
+  public static final String INPUT_VIOLATIONS = "model.input.violations";
+
+  /** Inputs with at least one schema violation. */
+  public static final String INVALID_INPUTS = "model.input.invalid";
+
   /** Failures inside monitoring itself, tagged {@link #TAG_CAUSE}. */
   public static final String MONITOR_ERRORS = "model.monitor.errors";
 
@@ -57,6 +66,12 @@ public final class MetricNames {
 
   /** Tag key: the percentile, as Micrometer names it ({@code 0.99}). */
   public static final String TAG_PHI = "phi";
+
+  /** Tag key: the feature a violation concerns. */
+  public static final String TAG_FEATURE = "feature";
+
+  /** Tag key: the kind of a violation. */
+  public static final String TAG_KIND = "kind";
 
   /** Tag key: the cause of a monitor error. */
   public static final String TAG_CAUSE = "cause";

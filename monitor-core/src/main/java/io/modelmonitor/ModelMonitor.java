@@ -1,7 +1,10 @@
 package io.modelmonitor;
 
+import io.modelmonitor.schema.FeatureSchema;
+import io.modelmonitor.schema.SchemaViolationException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -28,8 +31,15 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>What a call records: its latency (success and error alike, measured with the registry's
- * {@link Ticker}) and its outcome. A batch call counts as one call and additionally records its
- * size and its latency per item. A rejected call records only the rejection.
+ * {@link Ticker}; the model call only, not the schema check) and its outcome. A batch call counts
+ * as one call and additionally records its size and its latency per item. A rejected call
+ * records only the rejection.
+ *
+ * <p>With a {@link FeatureSchema}, every input of a function, checked-function and batch call is
+ * checked before the model runs and its violations are counted per feature and kind. Under
+ * {@link io.modelmonitor.schema.SchemaPolicy#REJECT} an invalid input is not passed to the model:
+ * the call throws {@link SchemaViolationException} (for a batch: if any item is invalid) and
+ * counts as rejected. Suppliers and completion stages have no input to check.
  *
  * @param <I> the model's input type
  * @param <O> the model's output type
@@ -56,6 +66,13 @@ public interface ModelMonitor<I, O> {
    * @return the configuration
    */
   MonitorConfig config();
+
+  /**
+   * Returns the feature schema inputs are checked against.
+   *
+   * @return the schema, or empty when inputs are not checked
+   */
+  Optional<FeatureSchema<? super I>> schema();
 
   // ---------------------------------------------------------------- decorate
 
@@ -133,6 +150,7 @@ public interface ModelMonitor<I, O> {
    * @param function the model call; not null
    * @param input the input, passed through unchanged
    * @return what {@code function} returned
+   * @throws SchemaViolationException under the REJECT policy, if {@code input} is invalid
    */
   O executeFunction(Function<I, O> function, I input);
 
@@ -235,6 +253,17 @@ public interface ModelMonitor<I, O> {
    * @param error what the call threw; null counts as type {@code other}
    */
   void recordFailure(long latencyNanos, Throwable error);
+
+  /**
+   * Checks {@code input} against the schema and counts its violations, for code that calls the
+   * model without a decorator. Under {@link io.modelmonitor.schema.SchemaPolicy#LOG} it logs;
+   * it never throws, whatever the policy: the caller decides what to do with the result.
+   * Without a schema it does nothing.
+   *
+   * @param input the input, possibly null
+   * @return the number of violations, 0 for a valid input or without a schema
+   */
+  int checkInput(I input);
 
   /** Records a call that was refused before the model ran. */
   void recordRejected();

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param totalLatency latency of all calls since start, up to the moment of the snapshot
  * @param windowBatches batch calls in the last closed window
  * @param totalBatches batch calls since start
+ * @param windowViolations input-schema violations in the last closed window (empty without a
+ *     schema)
+ * @param totalViolations input-schema violations since start
  * @param inFlight calls started and not yet finished at the moment of the snapshot
  * @param monitorErrors failures inside monitoring itself since start (invalid samples, internal
  *     errors); they never affected the monitored calls
@@ -37,6 +40,8 @@ public record ModelSnapshot(
     LatencySummary totalLatency,
     BatchSummary windowBatches,
     BatchSummary totalBatches,
+    ViolationSummary windowViolations,
+    ViolationSummary totalViolations,
     long inFlight,
     long monitorErrors) {
 
@@ -54,6 +59,8 @@ public record ModelSnapshot(
    * @param totalLatency see {@link #totalLatency()}
    * @param windowBatches see {@link #windowBatches()}
    * @param totalBatches see {@link #totalBatches()}
+   * @param windowViolations see {@link #windowViolations()}
+   * @param totalViolations see {@link #totalViolations()}
    * @param inFlight see {@link #inFlight()}
    * @param monitorErrors see {@link #monitorErrors()}
    */
@@ -69,6 +76,8 @@ public record ModelSnapshot(
     Objects.requireNonNull(totalLatency, "totalLatency");
     Objects.requireNonNull(windowBatches, "windowBatches");
     Objects.requireNonNull(totalBatches, "totalBatches");
+    Objects.requireNonNull(windowViolations, "windowViolations");
+    Objects.requireNonNull(totalViolations, "totalViolations");
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.modelmonitor;
 
+import io.modelmonitor.schema.SchemaPolicy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +28,9 @@ public final class MonitorConfig {
   private final List<Duration> latencyBuckets;
   private final int maxErrorTypes;
   private final int maxBatchSize;
+  private final int maxThreadCells;
+  private final SchemaPolicy schemaPolicy;
+  private final Duration violationLogInterval;
 
   private MonitorConfig(Builder b) {
     this.latencyLowest = b.latencyLowest;
@@ -35,6 +39,9 @@ public final class MonitorConfig {
     this.latencyBuckets = List.of(b.latencyBuckets);
     this.maxErrorTypes = b.maxErrorTypes;
     this.maxBatchSize = b.maxBatchSize;
+    this.maxThreadCells = b.maxThreadCells;
+    this.schemaPolicy = b.schemaPolicy;
+    this.violationLogInterval = b.violationLogInterval;
   }
 
   /**
@@ -42,7 +49,8 @@ public final class MonitorConfig {
    *
    * @return the defaults: latency 1 ns to 60 s at 2 significant digits (relative error below 1%
    *     over the whole range, sub-microsecond scorers included), 16 export buckets from
-   *     100 µs to 10 s, 16 error types, batches up to 100,000 items
+   *     100 µs to 10 s, 16 error types, batches up to 100,000 items, 128 thread cells, schema
+   *     policy OBSERVE, at most one violation log line per second
    */
   public static MonitorConfig ofDefaults() {
     return DEFAULTS;
@@ -70,7 +78,10 @@ public final class MonitorConfig {
         .latencyPrecision(config.latencyPrecision)
         .latencyBuckets(config.latencyBuckets.toArray(new Duration[0]))
         .maxErrorTypes(config.maxErrorTypes)
-        .maxBatchSize(config.maxBatchSize);
+        .maxBatchSize(config.maxBatchSize)
+        .maxThreadCells(config.maxThreadCells)
+        .schemaPolicy(config.schemaPolicy)
+        .violationLogInterval(config.violationLogInterval);
   }
 
   /**
@@ -129,6 +140,35 @@ public final class MonitorConfig {
     return maxBatchSize;
   }
 
+  /**
+   * Returns how many threads get a recording cell of their own; further threads and virtual
+   * threads share one cell whose writes are atomic (correct, somewhat slower under contention).
+   * Each cell holds one latency histogram, so this bounds the monitor's memory.
+   *
+   * @return the cap, at least 1
+   */
+  public int maxThreadCells() {
+    return maxThreadCells;
+  }
+
+  /**
+   * Returns what the monitor does with inputs that violate its feature schema.
+   *
+   * @return the policy; {@link SchemaPolicy#OBSERVE} by default
+   */
+  public SchemaPolicy schemaPolicy() {
+    return schemaPolicy;
+  }
+
+  /**
+   * Returns the shortest time between two violation log lines under {@link SchemaPolicy#LOG}.
+   *
+   * @return the interval
+   */
+  public Duration violationLogInterval() {
+    return violationLogInterval;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -141,6 +181,9 @@ public final class MonitorConfig {
     return latencyPrecision == that.latencyPrecision
         && maxErrorTypes == that.maxErrorTypes
         && maxBatchSize == that.maxBatchSize
+        && maxThreadCells == that.maxThreadCells
+        && schemaPolicy == that.schemaPolicy
+        && violationLogInterval.equals(that.violationLogInterval)
         && latencyLowest.equals(that.latencyLowest)
         && latencyHighest.equals(that.latencyHighest)
         && latencyBuckets.equals(that.latencyBuckets);
@@ -149,14 +192,16 @@ public final class MonitorConfig {
   @Override
   public int hashCode() {
     return Objects.hash(latencyLowest, latencyHighest, latencyPrecision, latencyBuckets,
-        maxErrorTypes, maxBatchSize);
+        maxErrorTypes, maxBatchSize, maxThreadCells, schemaPolicy, violationLogInterval);
   }
 
   @Override
   public String toString() {
     return "MonitorConfig{latency=" + latencyLowest + ".." + latencyHighest
         + ", precision=" + latencyPrecision + ", buckets=" + latencyBuckets
-        + ", maxErrorTypes=" + maxErrorTypes + ", maxBatchSize=" + maxBatchSize + '}';
+        + ", maxErrorTypes=" + maxErrorTypes + ", maxBatchSize=" + maxBatchSize
+        + ", maxThreadCells=" + maxThreadCells + ", schemaPolicy=" + schemaPolicy
+        + ", violationLogInterval=" + violationLogInterval + '}';
   }
 
   /** Builds a {@link MonitorConfig}. Not thread-safe; each setter validates at once. */
@@ -174,8 +219,55 @@ public final class MonitorConfig {
         Duration.ofSeconds(10)};
     private int maxErrorTypes = 16;
     private int maxBatchSize = 100_000;
+    private int maxThreadCells = 128;
+    private SchemaPolicy schemaPolicy = SchemaPolicy.OBSERVE;
+    private Duration violationLogInterval = Duration.ofSeconds(1);
 
     private Builder() {}
+
+    /**
+     * Sets how many threads get a recording cell of their own (see
+     * {@link MonitorConfig#maxThreadCells()}).
+     *
+     * @param max 1 to 65,536; default 128
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxThreadCells(int max) {
+      if (max < 1 || max > 65_536) {
+        throw new IllegalArgumentException("maxThreadCells must be 1..65536: " + max);
+      }
+      this.maxThreadCells = max;
+      return this;
+    }
+
+    /**
+     * Sets what the monitor does with inputs that violate its feature schema.
+     *
+     * @param policy {@link SchemaPolicy#OBSERVE} (default), {@link SchemaPolicy#LOG} or
+     *     {@link SchemaPolicy#REJECT}
+     * @return this builder
+     */
+    public Builder schemaPolicy(SchemaPolicy policy) {
+      this.schemaPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets the shortest time between two violation log lines under {@link SchemaPolicy#LOG}.
+     *
+     * @param interval 0 (every violating input) to 1 hour; default 1 second
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder violationLogInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("violation log interval must be 0..1h: " + interval);
+      }
+      this.violationLogInterval = interval;
+      return this;
+    }
 
     /**
      * Sets the range of the latency histograms.

@@ -2,6 +2,7 @@ package io.modelmonitor;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelmonitor.internal.RegistryCore;
+import io.modelmonitor.schema.FeatureSchema;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
@@ -93,7 +94,50 @@ public final class MonitorRegistry implements AutoCloseable {
     checkName("model name", name);
     checkName("model version", version);
     Objects.requireNonNull(config, "config");
-    return core.monitor(name, version, config);
+    return core.monitor(name, version, null, config);
+  }
+
+  /**
+   * Returns the monitor of model {@code name} whose inputs are checked against {@code schema},
+   * creating it with the registry's default configuration on first use.
+   *
+   * @param name the model name (see {@link #monitor(String, String)})
+   * @param version the model version
+   * @param schema the features the model was trained on
+   * @param <I> the model's input type
+   * @param <O> the model's output type
+   * @return the monitor; the same instance for the same name, version, schema and configuration
+   * @throws IllegalArgumentException if a name or version is invalid, or the model is already
+   *     monitored with another version, schema or configuration
+   * @throws IllegalStateException if the registry is closed
+   */
+  public <I, O> ModelMonitor<I, O> monitor(String name, String version,
+      FeatureSchema<? super I> schema) {
+    return monitor(name, version, schema, core.defaultConfig());
+  }
+
+  /**
+   * Returns the monitor of model {@code name} whose inputs are checked against {@code schema}
+   * under {@link MonitorConfig#schemaPolicy()}, creating it with {@code config} on first use.
+   *
+   * @param name the model name (see {@link #monitor(String, String)})
+   * @param version the model version
+   * @param schema the features the model was trained on
+   * @param config the monitor's policy
+   * @param <I> the model's input type
+   * @param <O> the model's output type
+   * @return the monitor; the same instance for the same name, version, schema and configuration
+   * @throws IllegalArgumentException if a name or version is invalid, or the model is already
+   *     monitored with another version, schema or configuration
+   * @throws IllegalStateException if the registry is closed
+   */
+  public <I, O> ModelMonitor<I, O> monitor(String name, String version,
+      FeatureSchema<? super I> schema, MonitorConfig config) {
+    checkName("model name", name);
+    checkName("model version", version);
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(config, "config");
+    return core.monitor(name, version, schema, config);
   }
 
   /**

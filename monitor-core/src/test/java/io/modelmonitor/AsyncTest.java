@@ -61,7 +61,8 @@ class AsyncTest {
     }
     // the callback runs right after the future completes; wait for the last one
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (monitor.snapshot().totalOutcomes().success() < 100 && System.nanoTime() < deadline) {
+    while ((monitor.snapshot().totalOutcomes().success() < 100
+        || monitor.snapshot().inFlight() > 0) && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
     ModelSnapshot s = monitor.snapshot();
@@ -97,6 +98,33 @@ class AsyncTest {
     assertThatThrownBy(call::get).isSameAs(boom);
     assertThat(monitor.snapshot().totalOutcomes().errors()).isEqualTo(1);
     assertThat(monitor.snapshot().inFlight()).isZero();
+  }
+
+  @Test
+  void completionStage_failedWithError_releasesButDoesNotCount() {
+    CompletableFuture<Float> pending = new CompletableFuture<>();
+    monitor.executeCompletionStage(() -> pending);
+    pending.completeExceptionally(new StackOverflowError("deep"));
+    ModelSnapshot s = monitor.snapshot();
+    assertThat(s.totalOutcomes().completed()).isZero();
+    assertThat(s.inFlight()).isZero();
+  }
+
+  @Test
+  void completionStage_causeCycle_doesNotHang() {
+    CompletableFuture<Float> pending = new CompletableFuture<>();
+    monitor.executeCompletionStage(() -> pending);
+    Throwable[] other = new Throwable[1];
+    java.util.concurrent.CompletionException a = new java.util.concurrent.CompletionException(
+        "a") {
+      @Override
+      public synchronized Throwable getCause() {
+        return other[0];
+      }
+    };
+    other[0] = new java.util.concurrent.ExecutionException("b", a); // a -> b -> a -> ...
+    pending.completeExceptionally(a);
+    assertThat(monitor.snapshot().totalOutcomes().errors()).isEqualTo(1);
   }
 
   @Test

@@ -107,6 +107,36 @@ class PrometheusExportTest {
   }
 
   @Test
+  void twoRegistries_sameModelSameTags_secondIsRejectedAndScrapeStillWorks() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (MonitorRegistry a = MonitorRegistry.builder().meterRegistry(prometheus).build();
+        MonitorRegistry b = MonitorRegistry.builder().meterRegistry(prometheus).build();
+        MonitorRegistry c = MonitorRegistry.builder().meterRegistry(prometheus)
+            .commonTag("replica", "canary").build()) {
+      a.monitor("ctr", "v1").record(1_000_000);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.monitor("ctr", "v1"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already exported");
+      c.monitor("ctr", "v1").record(2_000_000); // other common tags: its own series
+      String scrape = prometheus.scrape();
+      assertThat(scrape).contains("model_prediction_latency_seconds_count{model=\"ctr\","
+          + "version=\"v1\"} 1");
+      assertThat(scrape).contains("model_prediction_latency_seconds_count{model=\"ctr\","
+          + "replica=\"canary\",version=\"v1\"} 1");
+    }
+  }
+
+  @Test
+  void registryCommonTags_appliedByMeterFilter_reachTheHistogramToo() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    prometheus.config().commonTags("region", "eu-1");
+    try (MonitorRegistry r = MonitorRegistry.builder().meterRegistry(prometheus).build()) {
+      r.monitor("ctr", "v1").record(1_000_000);
+      assertThat(prometheus.scrape()).contains("model_prediction_latency_seconds_count{model="
+          + "\"ctr\",region=\"eu-1\",version=\"v1\"} 1");
+    }
+  }
+
+  @Test
   void twoRegistries_shareOnePrometheusRegistry() {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (MonitorRegistry a = MonitorRegistry.builder().meterRegistry(prometheus).build();

@@ -113,17 +113,43 @@ class WindowTest {
     assertThat(registry.isReporterRunning()).isFalse();
   }
 
+  private static java.util.Set<Thread> reporterThreads() {
+    java.util.Set<Thread> out = new java.util.HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("modelmonitor-reporter") && t.isAlive()) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
   @Test
-  void reporter_startsWithFirstMonitor_andStopsOnClose() {
+  void reporter_startsWithFirstMonitor_andStopsOnClose() throws InterruptedException {
+    java.util.Set<Thread> before = reporterThreads();
     MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker).build();
     assertThat(registry.isReporterRunning()).isFalse();
+    assertThat(reporterThreads()).isEqualTo(before);
+
     registry.monitor("ctr", "v1");
     assertThat(registry.isReporterRunning()).isTrue();
+    registry.tickNow(); // runs on this thread; the reporter thread is started by the executor
+    java.util.Set<Thread> ours = new java.util.HashSet<>();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (ours.isEmpty() && System.nanoTime() < deadline) { // the executor starts it lazily
+      ours = reporterThreads();
+      ours.removeAll(before);
+      if (ours.isEmpty()) {
+        Thread.onSpinWait();
+      }
+    }
     registry.close();
     registry.close(); // idempotent
+
     assertThat(registry.isReporterRunning()).isFalse();
-    assertThat(Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals("modelmonitor-reporter") && t.isAlive()))
-        .allSatisfy(t -> assertThat(t.isDaemon()).isTrue());
+    for (Thread t : ours) {
+      assertThat(t.isDaemon()).isTrue();
+      t.join(5_000);
+      assertThat(t.isAlive()).as("reporter thread stopped").isFalse();
+    }
   }
 }

@@ -16,6 +16,8 @@ final class Aggregate {
 
   final Histogram latency;
   final long[] errors;
+  final long[] violations;
+  long invalidInputs;
   long success;
   long errorTotal;
   long rejected;
@@ -26,9 +28,10 @@ final class Aggregate {
   Histogram itemLatency;
   long batchItems;
 
-  Aggregate(LatencyLayout layout, int errorSlots) {
+  Aggregate(LatencyLayout layout, int errorSlots, int violationCells) {
     this.latency = layout.newHistogram();
     this.errors = new long[errorSlots];
+    this.violations = new long[violationCells];
   }
 
   void add(CellInterval interval) {
@@ -38,6 +41,10 @@ final class Aggregate {
     for (int i = 0; i < errors.length; i++) {
       errors[i] += interval.errors[i];
     }
+    for (int i = 0; i < violations.length; i++) {
+      violations[i] += interval.violations[i];
+    }
+    invalidInputs += interval.invalidInputs;
     success += interval.success;
     errorTotal += interval.errorTotal;
     rejected += interval.rejected;
@@ -58,6 +65,8 @@ final class Aggregate {
   void reset() {
     latency.reset();
     Arrays.fill(errors, 0);
+    Arrays.fill(violations, 0);
+    invalidInputs = 0;
     success = 0;
     errorTotal = 0;
     rejected = 0;

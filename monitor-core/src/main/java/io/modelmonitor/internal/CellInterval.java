@@ -1,40 +1,73 @@
 package io.modelmonitor.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one thread recorded during one interval: latency histogram and outcome counts.
+ * What one cell recorded during one interval: latency histogram, outcome counts and input
+ * violations.
  *
- * <p>Not thread-safe on its own: it is written by exactly one thread while it is a cell's active
- * interval, and read and reset only by the drainer after {@link RecordingCell#swap} has flipped
- * it out (see the design note on {@link RecordingCell}).
+ * <p>While it is a cell's active interval it is written by the cell's writers only: by exactly
+ * one thread for a per-thread cell (plain writes), by any thread for the shared cell (atomic
+ * writes, {@link AtomicHistogram}). It is read and reset only by the drainer, after
+ * {@link RecordingCell#swap} has flipped it out (see the design note on {@link RecordingCell}).
  */
 final class CellInterval {
+
+  static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+  static final VarHandle SUCCESS;
+  static final VarHandle ERROR_TOTAL;
+  static final VarHandle REJECTED;
+  static final VarHandle LATENCY_SUM;
+  static final VarHandle INVALID_INPUTS;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      SUCCESS = l.findVarHandle(CellInterval.class, "success", long.class);
+      ERROR_TOTAL = l.findVarHandle(CellInterval.class, "errorTotal", long.class);
+      REJECTED = l.findVarHandle(CellInterval.class, "rejected", long.class);
+      LATENCY_SUM = l.findVarHandle(CellInterval.class, "latencySumNanos", long.class);
+      INVALID_INPUTS = l.findVarHandle(CellInterval.class, "invalidInputs", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   final Histogram latency;
   /** Error counts by type slot; the last slot is {@code other}. */
   final long[] errors;
+  /** Violation counts by {@code slot * kinds + kind}; empty without a schema. */
+  final long[] violations;
   long success;
   long errorTotal;
   long rejected;
   /** Exact sum of the recorded latencies, in nanoseconds. */
   long latencySumNanos;
+  /** Inputs with at least one violation. */
+  long invalidInputs;
 
-  CellInterval(LatencyLayout layout, int errorSlots) {
-    this.latency = layout.newHistogram();
+  CellInterval(LatencyLayout layout, int errorSlots, int violationCells, boolean shared) {
+    this.latency = shared ? layout.newAtomicHistogram() : layout.newHistogram();
     this.errors = new long[errorSlots];
+    this.violations = new long[violationCells];
   }
 
   boolean isEmpty() {
-    return success == 0 && errorTotal == 0 && rejected == 0;
+    return success == 0 && errorTotal == 0 && rejected == 0 && invalidInputs == 0;
   }
 
   void reset() {
     latency.reset();
-    java.util.Arrays.fill(errors, 0);
+    Arrays.fill(errors, 0);
+    Arrays.fill(violations, 0);
     success = 0;
     errorTotal = 0;
     rejected = 0;
     latencySumNanos = 0;
+    invalidInputs = 0;
   }
 }

@@ -9,7 +9,21 @@ import io.modelmonitor.ModelSnapshot;
 import io.modelmonitor.MonitorConfig;
 import io.modelmonitor.Outcomes;
 import io.modelmonitor.Ticker;
+import io.modelmonitor.ViolationSummary;
 import io.modelmonitor.internal.MonitorErrors.Cause;
+import io.modelmonitor.schema.FeatureSchema;
+import io.modelmonitor.schema.SchemaPolicy;
+import io.modelmonitor.schema.SchemaViolationException;
+import io.modelmonitor.schema.Violation;
+import io.modelmonitor.schema.ViolationKind;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +43,8 @@ import java.util.function.Supplier;
 public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
 
   private static final long NO_TIME = Long.MIN_VALUE;
+  private static final Logger VIOLATIONS = LoggerFactory.getLogger("io.modelmonitor.violations");
+  private static final ViolationKind[] KINDS = ViolationKind.values();
 
   private final String name;
   private final String version;
@@ -41,6 +57,12 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   private final MonitorErrors errors;
   private final Recordings recordings;
   private final long createdTicks;
+  /** The input schema, or null; checks run against inputs of type I. */
+  private final FeatureSchema<? super I> schema;
+  private final SchemaPolicy policy;
+  private final long violationLogIntervalNanos;
+  /** Ticker value before which no violation line is logged; LOG policy only. */
+  private final AtomicLong nextViolationLog = new AtomicLong(Long.MIN_VALUE);
 
   /** Guarded by {@code recordings.lock}. */
   private long windowStartTicks;
@@ -48,13 +70,13 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
 
   /** The result of the last closed window; immutable. */
   record ClosedWindow(Duration length, Outcomes outcomes, LatencySummary latency,
-      BatchSummary batches) {
-    static final ClosedWindow NONE =
-        new ClosedWindow(Duration.ZERO, Outcomes.EMPTY, LatencySummary.EMPTY, BatchSummary.EMPTY);
+      BatchSummary batches, ViolationSummary violations) {
+    static final ClosedWindow NONE = new ClosedWindow(Duration.ZERO, Outcomes.EMPTY,
+        LatencySummary.EMPTY, BatchSummary.EMPTY, ViolationSummary.EMPTY);
   }
 
   DefaultModelMonitor(String name, String version, MonitorConfig config, Ticker ticker,
-      Clock clock) {
+      Clock clock, FeatureSchema<? super I> schema) {
     this.name = name;
     this.version = version;
     this.config = config;
@@ -65,7 +87,12 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     this.maxBatchSize = config.maxBatchSize();
     this.errorTypes = new ErrorTypes(config.maxErrorTypes());
     this.errors = new MonitorErrors(name + ':' + version);
-    this.recordings = new Recordings(layout, errorTypes.slotCount(), maxBatchSize);
+    this.schema = schema;
+    this.policy = config.schemaPolicy();
+    this.violationLogIntervalNanos = config.violationLogInterval().toNanos();
+    int violationCells = schema == null ? 0 : (schema.features().size() + 2) * KINDS.length;
+    this.recordings = new Recordings(layout, errorTypes.slotCount(), violationCells,
+        maxBatchSize, config.maxThreadCells());
     this.createdTicks = ticker.read();
     this.windowStartTicks = createdTicks;
   }
@@ -83,6 +110,11 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   @Override
   public MonitorConfig config() {
     return config;
+  }
+
+  @Override
+  public Optional<FeatureSchema<? super I>> schema() {
+    return Optional.ofNullable(schema);
   }
 
   // ================================================================ decorate
@@ -132,6 +164,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   public O executeFunction(Function<I, O> function, I input) {
     Objects.requireNonNull(function, "function must not be null");
     RecordingCell cell = enter();
+    admit(cell, input);
     long start = now();
     try {
       O result = function.apply(input);
@@ -167,6 +200,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       I input) throws E {
     Objects.requireNonNull(function, "function must not be null");
     RecordingCell cell = enter();
+    admit(cell, input);
     long start = now();
     try {
       O result = function.apply(input);
@@ -232,6 +266,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   public List<O> executeBatch(Function<List<I>, List<O>> function, List<I> inputs) {
     Objects.requireNonNull(function, "function must not be null");
     RecordingCell cell = enter();
+    admitBatch(cell, inputs);
     long start = now();
     try {
       List<O> result = function.apply(inputs);
@@ -301,6 +336,20 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   }
 
   @Override
+  public int checkInput(I input) {
+    RecordingCell cell = cellOrNull();
+    if (schema == null || cell == null) {
+      return 0;
+    }
+    try {
+      return inspect(cell, input);
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "input check failed", e);
+      return 0;
+    }
+  }
+
+  @Override
   public void recordRejected() {
     RecordingCell cell = cellOrNull();
     if (cell != null) {
@@ -311,7 +360,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   @Override
   public void recordBatch(long latencyNanos, int size) {
     if (size < 0) {
-      errors.record(Cause.INVALID_SAMPLE, "negative batch size " + size, null);
+      errors.record(Cause.INVALID_SAMPLE, "negative batch size {} ignored (maximum {})", size,
+          maxBatchSize);
       return;
     }
     RecordingCell cell = cellOrNull();
@@ -319,6 +369,104 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     if (cell != null && latency >= 0) {
       cell.recordSuccess(latency);
       recordBatchSize(size, latency);
+    }
+  }
+
+  // ================================================================ schema steps
+
+  /**
+   * Checks {@code input}, counts its violations and applies the policy. Under REJECT an invalid
+   * input releases the call and throws before the model runs; otherwise never throws.
+   */
+  private void admit(RecordingCell cell, I input) {
+    if (schema == null || cell == null) {
+      return;
+    }
+    int violations;
+    try {
+      violations = inspect(cell, input);
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "input check failed", e);
+      return;
+    }
+    if (violations > 0 && policy == SchemaPolicy.REJECT) {
+      SchemaViolationException rejection = rejection(List.of(describe(input, "")));
+      release(cell);
+      throw rejection;
+    }
+  }
+
+  private void admitBatch(RecordingCell cell, List<I> inputs) {
+    if (schema == null || cell == null || inputs == null) {
+      return;
+    }
+    List<Integer> invalid = null;
+    try {
+      int n = inputs.size();
+      for (int i = 0; i < n; i++) {
+        if (inspect(cell, inputs.get(i)) > 0 && policy == SchemaPolicy.REJECT) {
+          if (invalid == null) {
+            invalid = new ArrayList<>();
+          }
+          invalid.add(i);
+        }
+      }
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "batch input check failed", e);
+      return;
+    }
+    if (invalid != null) {
+      List<List<Violation>> described = new ArrayList<>();
+      for (int i : invalid) {
+        described.add(describe(inputs.get(i), "[" + i + "]."));
+      }
+      SchemaViolationException rejection = rejection(described);
+      release(cell);
+      throw rejection;
+    }
+  }
+
+  /** Counts the violations of one input into the cell; logs under LOG. Returns the count. */
+  private int inspect(RecordingCell cell, I input) {
+    int violations = schema.check(input, cell);
+    if (violations > 0) {
+      cell.recordInvalidInput();
+      if (policy == SchemaPolicy.REJECT) {
+        cell.recordRejected();
+      } else if (policy == SchemaPolicy.LOG) {
+        maybeLogViolations(input);
+      }
+    }
+    return violations;
+  }
+
+  private List<Violation> describe(I input, String prefix) {
+    List<Violation> out = new ArrayList<>();
+    for (Violation v : schema.validate(input)) {
+      out.add(prefix.isEmpty() ? v : new Violation(prefix + v.feature(), v.kind(), v.detail()));
+    }
+    return out;
+  }
+
+  private SchemaViolationException rejection(List<List<Violation>> perInput) {
+    List<Violation> all = new ArrayList<>();
+    perInput.forEach(all::addAll);
+    return new SchemaViolationException(name + ':' + version, all);
+  }
+
+  /** At most one line per violation log interval (by the ticker); losers of the race skip. */
+  private void maybeLogViolations(I input) {
+    long now = ticker.read();
+    long next = nextViolationLog.get();
+    if (now < next || !nextViolationLog.compareAndSet(next, now + violationLogIntervalNanos)) {
+      return;
+    }
+    try {
+      VIOLATIONS.warn("ModelMonitor {}:{} input violates the feature schema: {} (at most one "
+          + "such line per {})", name, version, schema.validate(input),
+          config.violationLogInterval());
+    } catch (RuntimeException loggingFailed) {
+      // the violation is counted; a broken logging backend must not reach the caller
     }
   }
 
@@ -373,13 +521,13 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   /** Returns the latency to record, or -1 when the sample must be ignored (already counted). */
   private long checkedLatency(long latencyNanos) {
     if (latencyNanos < 0) {
-      errors.record(Cause.INVALID_SAMPLE, "negative latency " + latencyNanos + "ns ignored", null);
+      errors.record(Cause.INVALID_SAMPLE, "negative latency {}ns ignored (highest {}ns)",
+          latencyNanos, highestNanos);
       return -1;
     }
     if (latencyNanos > highestNanos) {
-      errors.record(Cause.VALUE_OUT_OF_RANGE, "latency " + latencyNanos
-          + "ns above the configured highest " + highestNanos + "ns, recorded as the highest",
-          null);
+      errors.record(Cause.VALUE_OUT_OF_RANGE, "latency {}ns above the configured highest {}ns, "
+          + "recorded as the highest", latencyNanos, highestNanos);
       return highestNanos;
     }
     return latencyNanos;
@@ -449,8 +597,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     try {
       int recorded = size;
       if (size > maxBatchSize) {
-        errors.record(Cause.VALUE_OUT_OF_RANGE, "batch size " + size
-            + " above the configured maximum " + maxBatchSize + ", recorded as the maximum", null);
+        errors.record(Cause.VALUE_OUT_OF_RANGE, "batch size {} above the configured maximum {}, "
+            + "recorded as the maximum", size, maxBatchSize);
         recorded = maxBatchSize;
       }
       recordings.batch().record(recorded, latency);
@@ -464,9 +612,9 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     try {
       if (failure == null) {
         exitSuccess(cell, start);
-      } else {
+      } else if (!(ErrorTypes.unwrap(failure) instanceof Error)) {
         exitError(cell, start, failure);
-      }
+      } // an Error is not an outcome, as on the synchronous path: only release the call
     } finally {
       release(cell);
     }
@@ -478,7 +626,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   public ModelSnapshot snapshot() {
     synchronized (recordings.lock) {
       recordings.drain();
-      return buildSnapshot(lastWindow);
+      return buildSnapshot(lastWindow, clock.instant());
     }
   }
 
@@ -488,15 +636,17 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
    */
   ModelSnapshot closeWindow(long nowTicks) {
     synchronized (recordings.lock) {
+      // read before any reset, so a failing clock loses no data
+      java.time.Instant timestamp = clock.instant();
       recordings.drain();
       Aggregate w = recordings.window;
       long lengthNanos = Math.max(0, nowTicks - windowStartTicks);
       ClosedWindow closed = new ClosedWindow(Duration.ofNanos(lengthNanos),
-          w.outcomes(errorTypes), w.latencySummary(), w.batchSummary());
+          w.outcomes(errorTypes), w.latencySummary(), w.batchSummary(), violations(w));
       w.reset();
       windowStartTicks = nowTicks;
       lastWindow = closed;
-      return buildSnapshot(closed);
+      return buildSnapshot(closed, timestamp);
     }
   }
 
@@ -507,13 +657,46 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     }
   }
 
-  private ModelSnapshot buildSnapshot(ClosedWindow window) {
+  private ModelSnapshot buildSnapshot(ClosedWindow window, java.time.Instant timestamp) {
     Aggregate t = recordings.total;
     long uptime = Math.max(0, now() - createdTicks);
-    return new ModelSnapshot(name, version, clock.instant(), window.length(),
+    return new ModelSnapshot(name, version, timestamp, window.length(),
         Duration.ofNanos(uptime), window.outcomes(), t.outcomes(errorTypes), window.latency(),
-        t.latencySummary(), window.batches(), t.batchSummary(), recordings.inFlight(),
-        errors.total());
+        t.latencySummary(), window.batches(), t.batchSummary(), window.violations(),
+        violations(t), recordings.inFlight(), errors.total());
+  }
+
+  private ViolationSummary violations(Aggregate a) {
+    if (schema == null) {
+      return ViolationSummary.EMPTY;
+    }
+    Map<String, Map<ViolationKind, Long>> byFeature = new LinkedHashMap<>();
+    int slots = schema.features().size() + 2;
+    for (int slot = 0; slot < slots; slot++) {
+      EnumMap<ViolationKind, Long> kinds = null;
+      for (int k = 0; k < KINDS.length; k++) {
+        long c = a.violations[slot * KINDS.length + k];
+        if (c > 0) {
+          if (kinds == null) {
+            kinds = new EnumMap<>(ViolationKind.class);
+          }
+          kinds.put(KINDS[k], c);
+        }
+      }
+      if (kinds != null) {
+        byFeature.put(schema.nameOf(slot), kinds);
+      }
+    }
+    return new ViolationSummary(a.invalidInputs, byFeature);
+  }
+
+  /** Index of a violation counter in {@link Aggregate#violations}. */
+  static int violationCell(int slot, ViolationKind kind) {
+    return slot * KINDS.length + kind.ordinal();
+  }
+
+  FeatureSchema<? super I> schemaOrNull() {
+    return schema;
   }
 
   // ---- accessors for exporters (read the live totals; each drains first) ----

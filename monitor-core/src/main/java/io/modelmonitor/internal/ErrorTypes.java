@@ -64,8 +64,10 @@ final class ErrorTypes {
         return cap;
       }
       names[next] = uniqueName(type, next);
+      // publish the slot as assigned before any writer can find it in the map, so a window
+      // that counts an error of this type also lists the type
+      assigned = next + 1;
       slots.put(type, next);
-      assigned = next + 1; // volatile write publishes names[next]
       return next;
     }
   }
@@ -84,8 +86,9 @@ final class ErrorTypes {
   /** Async wrappers say nothing about what failed; count the cause instead. */
   static Throwable unwrap(Throwable error) {
     Throwable current = error;
-    while ((current instanceof CompletionException || current instanceof ExecutionException)
-        && current.getCause() != null) {
+    for (int depth = 0; depth < 16 // a cycle of causes must not hang the caller
+        && (current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null; depth++) {
       current = current.getCause();
     }
     return current;

@@ -20,4 +20,9 @@ final class LatencyLayout {
   Histogram newHistogram() {
     return new Histogram(lowestNanos, highestNanos, digits);
   }
+
+  /** A fixed-size histogram that many threads may record into at once. */
+  Histogram newAtomicHistogram() {
+    return new org.HdrHistogram.AtomicHistogram(lowestNanos, highestNanos, digits);
+  }
 }

@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.modelmonitor.LatencySummary;
 import io.modelmonitor.MetricNames;
+import io.modelmonitor.schema.FeatureSchema;
+import io.modelmonitor.schema.ViolationKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,8 @@ final class MicrometerBinding {
   /** Named error-type slots that already have a counter; the reporter thread only. */
   private int boundErrorSlots;
   private boolean otherBound;
+  /** The tags the registry really gave our meters (after its filters), or null if denied. */
+  private Tags exportedTags;
 
   MicrometerBinding(DefaultModelMonitor<?, ?> monitor, MeterRegistry registry, Tags commonTags,
       boolean registerLatencyTimer) {
@@ -50,13 +54,45 @@ final class MicrometerBinding {
     bind(registerLatencyTimer);
   }
 
+  /**
+   * Fails if another monitor registry already exports this model to {@code registry}: the two
+   * would share meters and break the Prometheus scrape with duplicate series.
+   */
+  static void checkNotExported(MeterRegistry registry, Tags commonTags, String model,
+      String version) {
+    Tags tags = commonTags.and(TAG_MODEL, model, TAG_VERSION, version);
+    if (registry.find(MetricNames.PREDICTIONS).tags(tags).meter() != null) {
+      throw new IllegalArgumentException("model '" + model + ':' + version + "' is already "
+          + "exported to " + registry.getClass().getSimpleName() + " with tags " + tags
+          + " by another MonitorRegistry; give the registries different common tags");
+    }
+  }
+
+  /** The tags our meters carry in the registry (common tags and filters applied), or null. */
+  Tags exportedTags() {
+    return exportedTags;
+  }
+
   private void bind(boolean registerLatencyTimer) {
-    counter(MetricNames.PREDICTIONS, "Model calls by outcome",
-        Tags.of(TAG_OUTCOME, MetricNames.OUTCOME_SUCCESS), a -> a.success);
+    Meter success = FunctionCounter.builder(MetricNames.PREDICTIONS, monitor,
+            m -> m.readTotal(a -> a.success))
+        .description("Model calls by outcome").tags(tags)
+        .tag(TAG_OUTCOME, MetricNames.OUTCOME_SUCCESS).register(registry);
+    meters.add(success);
+    if (registry.find(MetricNames.PREDICTIONS).tags(tags).meter() != null) { // not denied
+      List<io.micrometer.core.instrument.Tag> kept = new ArrayList<>();
+      for (io.micrometer.core.instrument.Tag t : success.getId().getTags()) {
+        if (!t.getKey().equals(TAG_OUTCOME)) {
+          kept.add(t);
+        }
+      }
+      exportedTags = Tags.of(kept);
+    }
     counter(MetricNames.PREDICTIONS, "Model calls by outcome",
         Tags.of(TAG_OUTCOME, MetricNames.OUTCOME_ERROR), a -> a.errorTotal);
     counter(MetricNames.PREDICTIONS, "Model calls by outcome",
         Tags.of(TAG_OUTCOME, MetricNames.OUTCOME_REJECTED), a -> a.rejected);
+    bindViolations();
     counter(MetricNames.BATCHES, "Batch model calls",
         Tags.empty(), a -> a.batchSizes == null ? 0 : a.batchSizes.getTotalCount());
     counter(MetricNames.BATCH_ITEMS, "Items in batch model calls", Tags.empty(),
@@ -88,6 +124,25 @@ final class MicrometerBinding {
           .tags(tags).tag(TAG_CAUSE, cause.tag()).register(registry));
     }
     refresh();
+  }
+
+  /** One counter per (feature, kind) the schema can produce, all present from the start. */
+  private void bindViolations() {
+    FeatureSchema<?> schema = monitor.schemaOrNull();
+    if (schema == null) {
+      return;
+    }
+    counter(MetricNames.INVALID_INPUTS, "Inputs with at least one schema violation",
+        Tags.empty(), a -> a.invalidInputs);
+    int slots = schema.features().size() + 2;
+    for (int slot = 0; slot < slots; slot++) {
+      for (ViolationKind kind : schema.possibleViolations(slot)) {
+        int cell = DefaultModelMonitor.violationCell(slot, kind);
+        counter(MetricNames.INPUT_VIOLATIONS, "Inputs violating the feature schema, by feature "
+                + "and kind", Tags.of(MetricNames.TAG_FEATURE, schema.nameOf(slot),
+                MetricNames.TAG_KIND, kind.tag()), a -> a.violations[cell]);
+      }
+    }
   }
 
   /** Adds counters for exception types seen since the last call. Reporter thread only. */

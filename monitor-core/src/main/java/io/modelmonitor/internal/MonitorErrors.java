@@ -49,6 +49,23 @@ public final class MonitorErrors {
 
   void record(Cause cause, String detail, Throwable error) {
     counts.incrementAndGet(cause.ordinal());
+    log(cause, detail, error);
+  }
+
+  /**
+   * Counts like {@link #record(Cause, String, Throwable)} but formats {@code detail} (its two
+   * {@code {}} placeholders take {@code a} and {@code b}) only when a line is written, so a
+   * failure repeated on every call allocates nothing after the first.
+   */
+  void record(Cause cause, String detail, long a, long b) {
+    counts.incrementAndGet(cause.ordinal());
+    if (warned.get(cause.ordinal()) == null || LOG.isDebugEnabled()) {
+      log(cause, detail.replaceFirst("\\{}", Long.toString(a))
+          .replaceFirst("\\{}", Long.toString(b)), null);
+    }
+  }
+
+  private void log(Cause cause, String detail, Throwable error) {
     try {
       if (warned.compareAndSet(cause.ordinal(), null, Boolean.TRUE)) {
         LOG.warn("ModelMonitor {}: {} ({}); further occurrences are counted in "
@@ -57,7 +74,7 @@ public final class MonitorErrors {
         LOG.debug("ModelMonitor {}: {} ({})", owner, detail, cause.tag(), error);
       }
     } catch (RuntimeException loggingFailed) {
-      // a broken logging backend must not reach the caller either; the count above stands
+      // a broken logging backend must not reach the caller either; the count stands
     }
   }
 

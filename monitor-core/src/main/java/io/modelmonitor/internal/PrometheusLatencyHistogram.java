@@ -125,7 +125,15 @@ final class PrometheusLatencyHistogram implements Collector {
       }
     }
     Series s = new Series(monitor, tags);
-    collector.series.add(s);
+    synchronized (collector.series) {
+      for (Series existing : collector.series) {
+        if (existing.labels.equals(s.labels)) {
+          throw new IllegalArgumentException("the latency histogram of " + s.labels
+              + " is already exported to this Prometheus registry");
+        }
+      }
+      collector.series.add(s);
+    }
     PrometheusLatencyHistogram owner = collector;
     return () -> owner.series.remove(s);
   }
@@ -137,7 +145,12 @@ final class PrometheusLatencyHistogram implements Collector {
         .help("Latency of completed model calls (success and error)")
         .unit(Unit.SECONDS);
     for (Series s : series) {
-      builder.dataPoint(s.collect());
+      try {
+        builder.dataPoint(s.collect());
+      } catch (RuntimeException e) { // one broken series must not fail the whole scrape
+        s.monitor.errors().record(MonitorErrors.Cause.INTERNAL,
+            "could not export the latency histogram", e);
+      }
     }
     return builder.build();
   }

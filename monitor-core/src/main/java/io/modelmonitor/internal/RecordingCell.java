@@ -5,33 +5,37 @@ import java.lang.invoke.VarHandle;
 import org.HdrHistogram.WriterReaderPhaser;
 
 /**
- * The recording state one thread owns for one monitor.
+ * The recording state of one thread (or, for the shared cell, of many) for one monitor.
  *
- * <p>Design note. Every thread that calls a monitored model gets its own cell, so two threads
- * never write the same memory and the hot path needs no lock and no contended atomic. A cell is
- * written by its owner thread only; it is read by the drainer (the reporter thread, a scrape, or
+ * <p>Design note. Every platform thread that calls a monitored model gets its own cell, up to
+ * {@code MonitorConfig.maxThreadCells()}; two such threads never write the same memory, so the
+ * hot path needs no lock and no contended atomic. Threads beyond the cap and virtual threads
+ * share one cell whose writes are atomic ({@code shared == true}); memory is therefore bounded by
+ * the cap, never by thread churn. A cell is read by the drainer (reporter tick, scrape,
  * {@code snapshot()}), which holds the monitor's drain lock.
  *
  * <ul>
- *   <li>Latency and outcomes go into the cell's active {@link CellInterval} inside a
- *       {@link WriterReaderPhaser} critical section, the same double-buffering HdrHistogram's
- *       {@code Recorder} uses: the drainer swaps in an empty interval, {@link
- *       WriterReaderPhaser#flipPhase() flips the phase} (which waits for writers still inside the
- *       old interval) and then owns the old one exclusively. The phaser's two uncontended atomic
- *       increments are the only read-modify-write operations per call.
- *   <li>{@code started} / {@code finished} (in-flight calls) and {@code writes} are monotonic
- *       single-writer counters published with opaque stores; readers may see them a moment late
- *       but never torn and never going backwards.
+ *   <li>Latency, outcomes and violations go into the cell's active {@link CellInterval} inside a
+ *       {@link WriterReaderPhaser} critical section, the double-buffering HdrHistogram's
+ *       {@code Recorder} uses: the drainer swaps in an empty interval and
+ *       {@link WriterReaderPhaser#flipPhase() flips the phase}, which waits for writers still
+ *       inside the old interval; then it owns the old one exclusively.
+ *   <li>{@code started}, {@code finished} (in-flight calls) and {@code writes} are monotonic
+ *       counters. A per-thread cell publishes them with opaque (started, writes) and release
+ *       (finished) stores, no read-modify-write; the shared cell uses atomic adds. A reader that
+ *       sees a finish with an acquire read also sees its start, even when the start was
+ *       recorded by another thread that handed the call over (async completion).
  * </ul>
  *
- * <p>A cell whose owner thread has died is drained one last time and dropped by the drainer
+ * <p>A per-thread cell whose owner has died is drained one last time and dropped by the drainer
  * ({@link Thread#isAlive()} returning false happens-after every write of that thread).
  */
-final class RecordingCell {
+final class RecordingCell implements io.modelmonitor.schema.ViolationListener {
 
   private static final VarHandle STARTED;
   private static final VarHandle FINISHED;
   private static final VarHandle WRITES;
+  private static final int KINDS = io.modelmonitor.schema.ViolationKind.values().length;
 
   static {
     try {
@@ -44,7 +48,9 @@ final class RecordingCell {
     }
   }
 
+  /** The owning thread, or null for the shared cell. */
   final Thread owner;
+  final boolean shared;
   private final WriterReaderPhaser phaser = new WriterReaderPhaser();
   private volatile CellInterval active;
 
@@ -60,54 +66,117 @@ final class RecordingCell {
 
   RecordingCell(Thread owner, CellInterval initial) {
     this.owner = owner;
+    this.shared = owner == null;
     this.active = initial;
   }
 
-  // ---- owner thread only ----
+  // ---- writers ----
 
   void callStarted() {
-    STARTED.setOpaque(this, (long) STARTED.getOpaque(this) + 1);
+    if (shared) {
+      STARTED.getAndAdd(this, 1L);
+    } else {
+      STARTED.setOpaque(this, (long) STARTED.getOpaque(this) + 1);
+    }
   }
 
   void callFinished() {
-    FINISHED.setOpaque(this, (long) FINISHED.getOpaque(this) + 1);
+    if (shared) {
+      FINISHED.getAndAdd(this, 1L);
+    } else {
+      FINISHED.setRelease(this, (long) FINISHED.getOpaque(this) + 1);
+    }
+  }
+
+  private void wrote() {
+    if (shared) {
+      WRITES.getAndAdd(this, 1L);
+    } else {
+      WRITES.setOpaque(this, (long) WRITES.getOpaque(this) + 1);
+    }
+  }
+
+  private static void add(CellInterval i, VarHandle field, long plainValue, long delta,
+      boolean atomic) {
+    if (atomic) {
+      field.getAndAdd(i, delta);
+    } else {
+      field.set(i, plainValue + delta);
+    }
+  }
+
+  private static void increment(long[] array, int index, boolean atomic) {
+    if (atomic) {
+      CellInterval.LONGS.getAndAdd(array, index, 1L);
+    } else {
+      array[index]++;
+    }
   }
 
   void recordSuccess(long latencyNanos) {
     long epoch = phaser.writerCriticalSectionEnter();
     try {
-      CellInterval interval = active;
-      interval.latency.recordValue(latencyNanos);
-      interval.latencySumNanos += latencyNanos;
-      interval.success++;
+      CellInterval i = active;
+      i.latency.recordValue(latencyNanos);
+      add(i, CellInterval.LATENCY_SUM, i.latencySumNanos, latencyNanos, shared);
+      add(i, CellInterval.SUCCESS, i.success, 1, shared);
     } finally {
       phaser.writerCriticalSectionExit(epoch);
     }
-    WRITES.setOpaque(this, (long) WRITES.getOpaque(this) + 1);
+    wrote();
   }
 
   void recordError(long latencyNanos, int errorSlot) {
     long epoch = phaser.writerCriticalSectionEnter();
     try {
-      CellInterval interval = active;
-      interval.latency.recordValue(latencyNanos);
-      interval.latencySumNanos += latencyNanos;
-      interval.errors[errorSlot]++;
-      interval.errorTotal++;
+      CellInterval i = active;
+      i.latency.recordValue(latencyNanos);
+      add(i, CellInterval.LATENCY_SUM, i.latencySumNanos, latencyNanos, shared);
+      increment(i.errors, errorSlot, shared);
+      add(i, CellInterval.ERROR_TOTAL, i.errorTotal, 1, shared);
     } finally {
       phaser.writerCriticalSectionExit(epoch);
     }
-    WRITES.setOpaque(this, (long) WRITES.getOpaque(this) + 1);
+    wrote();
   }
 
   void recordRejected() {
     long epoch = phaser.writerCriticalSectionEnter();
     try {
-      active.rejected++;
+      CellInterval i = active;
+      add(i, CellInterval.REJECTED, i.rejected, 1, shared);
     } finally {
       phaser.writerCriticalSectionExit(epoch);
     }
-    WRITES.setOpaque(this, (long) WRITES.getOpaque(this) + 1);
+    wrote();
+  }
+
+  /** Counts one violation of feature slot {@code slot}; call {@link #recordInvalidInput()} once after. */
+  void recordViolation(int slot, int kind) {
+    long epoch = phaser.writerCriticalSectionEnter();
+    try {
+      increment(active.violations, slot * KINDS + kind, shared);
+    } finally {
+      phaser.writerCriticalSectionExit(epoch);
+    }
+  }
+
+  /** Counts a violation reported by a schema check of this cell's thread. */
+  @Override
+  public void onViolation(int featureIndex, io.modelmonitor.schema.ViolationKind kind,
+      double value, Object raw) {
+    recordViolation(featureIndex, kind.ordinal());
+  }
+
+  void recordInvalidInput() {
+    long epoch = phaser.writerCriticalSectionEnter();
+    try {
+      CellInterval i = active;
+      add(i, CellInterval.INVALID_INPUTS, i.invalidInputs, 1, shared);
+    } finally {
+      phaser.writerCriticalSectionExit(epoch);
+    }
+    wrote();
   }
 
   // ---- any thread ----
@@ -116,8 +185,9 @@ final class RecordingCell {
     return (long) STARTED.getOpaque(this);
   }
 
-  long finished() {
-    return (long) FINISHED.getOpaque(this);
+  /** Acquire read: a caller that then reads {@code started()} of any cell sees the matching starts. */
+  long finishedAcquire() {
+    return (long) FINISHED.getAcquire(this);
   }
 
   long writes() {
@@ -140,5 +210,12 @@ final class RecordingCell {
     } finally {
       phaser.readerUnlock();
     }
+  }
+
+  /** The active interval of a dead cell, for reuse; the cell must never be written again. */
+  CellInterval detach() {
+    CellInterval i = active;
+    active = null;
+    return i;
   }
 }

@@ -1,30 +1,67 @@
 package io.modelmonitor.internal;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.HdrHistogram.Histogram;
 
 /**
  * The recording cells of one monitor and the aggregates they are drained into.
  *
  * <p>Design note. Writers only ever touch their own {@link RecordingCell} (found through a
- * {@link ThreadLocal}) and, for batch calls, the shared {@link BatchRecorders}. Everything else
- * here belongs to the drainer and is guarded by {@code lock}: {@link #drain()} swaps every cell
- * that was written since the last drain, merges the swapped-out intervals into {@code window}
- * and {@code total}, and recycles them, so draining allocates nothing in steady state. Anyone may
- * drain (the reporter tick, a Prometheus scrape, {@code snapshot()}); the lock only serialises
- * drainers, writers never wait for it. Registration of a new thread's cell uses a separate lock,
- * taken once per thread.
+ * {@link ThreadLocal}; virtual threads and threads beyond {@code maxCells} use the shared cell)
+ * and, for batch calls, the shared {@link BatchRecorders}. The set of per-thread cells and the
+ * in-flight totals of retired cells are published together as one immutable {@link State}, so a
+ * reader never sees a retired cell both in the list and in the totals. Everything else belongs
+ * to the drainer and is guarded by {@code lock}: {@link #drain()} swaps every cell written since
+ * the last drain, merges the swapped-out intervals into {@code window} and {@code total} and
+ * recycles them, so draining allocates nothing in steady state. Registration of a new thread's
+ * cell takes {@code cellsLock}, once per thread; writers never wait for {@code lock}.
  */
 final class Recordings {
 
+  /** {@code Thread::isVirtual} on Java 21+, null before; resolved once. */
+  private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+
+  private static MethodHandle isVirtualHandle() {
+    try {
+      return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+          MethodType.methodType(boolean.class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      return null;
+    }
+  }
+
+  /** The per-thread cells and what retired cells left behind, published as one value. */
+  private static final class State {
+    static final State EMPTY = new State(new RecordingCell[0], 0, 0);
+    final RecordingCell[] cells;
+    final long retiredStarted;
+    final long retiredFinished;
+
+    State(RecordingCell[] cells, long retiredStarted, long retiredFinished) {
+      this.cells = cells;
+      this.retiredStarted = retiredStarted;
+      this.retiredFinished = retiredFinished;
+    }
+  }
+
   private final LatencyLayout layout;
   private final int errorSlots;
+  private final int violationCells;
   private final int maxBatchSize;
+  private final int maxCells;
   private final ThreadLocal<RecordingCell> local = ThreadLocal.withInitial(this::register);
   private final Object cellsLock = new Object();
-  private volatile RecordingCell[] cells = new RecordingCell[0];
+  private volatile State state = State.EMPTY;
+  private final RecordingCell sharedCell;
+  private final ArrayDeque<CellInterval> pool = new ArrayDeque<>(); // guarded by cellsLock
   private volatile BatchRecorders batch;
 
   /** Serialises drainers; guards everything below. */
@@ -32,34 +69,57 @@ final class Recordings {
   final Aggregate window;
   final Aggregate total;
   private CellInterval spare;
-  /** In-flight bookkeeping of cells whose thread has died; written under lock, read anywhere. */
-  private volatile long retiredStarted;
-  private volatile long retiredFinished;
+  private CellInterval sharedSpare;
 
-  Recordings(LatencyLayout layout, int errorSlots, int maxBatchSize) {
+  Recordings(LatencyLayout layout, int errorSlots, int violationCells, int maxBatchSize,
+      int maxCells) {
     this.layout = layout;
     this.errorSlots = errorSlots;
+    this.violationCells = violationCells;
     this.maxBatchSize = maxBatchSize;
-    this.window = new Aggregate(layout, errorSlots);
-    this.total = new Aggregate(layout, errorSlots);
-    this.spare = new CellInterval(layout, errorSlots);
+    this.maxCells = maxCells;
+    this.window = new Aggregate(layout, errorSlots, violationCells);
+    this.total = new Aggregate(layout, errorSlots, violationCells);
+    this.spare = new CellInterval(layout, errorSlots, violationCells, false);
+    this.sharedCell = new RecordingCell(null,
+        new CellInterval(layout, errorSlots, violationCells, true));
+    this.sharedSpare = new CellInterval(layout, errorSlots, violationCells, true);
   }
 
   /** The calling thread's cell; allocation-free after the thread's first call. */
   RecordingCell cell() {
+    if (IS_VIRTUAL != null && isVirtual(Thread.currentThread())) {
+      return sharedCell;
+    }
     return local.get();
   }
 
-  private RecordingCell register() {
-    RecordingCell cell = new RecordingCell(Thread.currentThread(),
-        new CellInterval(layout, errorSlots));
-    synchronized (cellsLock) {
-      RecordingCell[] current = cells;
-      RecordingCell[] next = Arrays.copyOf(current, current.length + 1);
-      next[current.length] = cell;
-      cells = next;
+  private static boolean isVirtual(Thread t) {
+    try {
+      return (boolean) IS_VIRTUAL.invokeExact(t);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t2) {
+      return false;
     }
-    return cell;
+  }
+
+  private RecordingCell register() {
+    synchronized (cellsLock) {
+      State s = state;
+      if (s.cells.length >= maxCells) {
+        return sharedCell;
+      }
+      CellInterval interval = pool.poll();
+      if (interval == null) {
+        interval = new CellInterval(layout, errorSlots, violationCells, false);
+      }
+      RecordingCell cell = new RecordingCell(Thread.currentThread(), interval);
+      RecordingCell[] next = java.util.Arrays.copyOf(s.cells, s.cells.length + 1);
+      next[s.cells.length] = cell;
+      state = new State(next, s.retiredStarted, s.retiredFinished);
+      return cell;
+    }
   }
 
   BatchRecorders batch() {
@@ -76,18 +136,28 @@ final class Recordings {
     return b;
   }
 
-  /** Number of live cells (threads that have recorded and not yet been seen dead). */
+  /** Number of per-thread cells (threads that have recorded and not yet been seen dead). */
   int cellCount() {
-    return cells.length;
+    return state.cells.length;
   }
 
-  /** Calls started and not finished, across all threads, never negative. */
+  RecordingCell sharedCell() {
+    return sharedCell;
+  }
+
+  /**
+   * Calls started and not finished, across all threads, never negative. Finishes are read
+   * first, with acquire, so every start matching a finish read is read too.
+   */
   long inFlight() {
-    long started = retiredStarted;
-    long finished = retiredFinished;
-    for (RecordingCell cell : cells) {
+    State s = state;
+    long finished = s.retiredFinished + sharedCell.finishedAcquire();
+    for (RecordingCell cell : s.cells) {
+      finished += cell.finishedAcquire();
+    }
+    long started = s.retiredStarted + sharedCell.started();
+    for (RecordingCell cell : s.cells) {
       started += cell.started();
-      finished += cell.finished();
     }
     return Math.max(0, started - finished);
   }
@@ -96,26 +166,16 @@ final class Recordings {
   void drain() {
     synchronized (lock) {
       List<RecordingCell> dead = null;
-      for (RecordingCell cell : cells) {
+      for (RecordingCell cell : state.cells) {
         boolean alive = cell.owner.isAlive();
-        long writes = cell.writes();
-        if (writes != cell.drainedWrites || !alive) {
-          cell.drainedWrites = writes;
-          CellInterval interval = cell.swap(spare);
-          if (!interval.isEmpty()) {
-            window.add(interval);
-            total.add(interval);
-            interval.reset();
-          }
-          spare = interval;
-        }
-        if (!alive) {
+        if (drainCell(cell, !alive) && !alive) {
           if (dead == null) {
             dead = new ArrayList<>();
           }
           dead.add(cell);
         }
       }
+      drainCell(sharedCell, false);
       if (dead != null) {
         retire(dead);
       }
@@ -123,20 +183,54 @@ final class Recordings {
     }
   }
 
-  private void retire(List<RecordingCell> dead) {
-    long started = retiredStarted;
-    long finished = retiredFinished;
-    for (RecordingCell cell : dead) {
-      started += cell.started();
-      finished += cell.finished();
+  /** Swaps the cell if it was written since the last drain (or {@code force}); returns true. */
+  private boolean drainCell(RecordingCell cell, boolean force) {
+    long writes = cell.writes();
+    if (writes == cell.drainedWrites && !force) {
+      return false;
     }
+    cell.drainedWrites = writes;
+    if (cell.shared) {
+      CellInterval interval = cell.swap(sharedSpare);
+      merge(interval);
+      sharedSpare = interval;
+    } else {
+      CellInterval interval = cell.swap(spare);
+      merge(interval);
+      spare = interval;
+    }
+    return true;
+  }
+
+  private void merge(CellInterval interval) {
+    if (!interval.isEmpty()) {
+      window.add(interval);
+      total.add(interval);
+      interval.reset();
+    }
+  }
+
+  private void retire(List<RecordingCell> dead) {
+    Set<RecordingCell> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+    gone.addAll(dead);
     synchronized (cellsLock) {
-      List<RecordingCell> keep = new ArrayList<>(Arrays.asList(cells));
-      keep.removeAll(dead);
-      // publish the retired counts before the cells disappear, so inFlight() never dips
-      retiredStarted = started;
-      retiredFinished = finished;
-      cells = keep.toArray(new RecordingCell[0]);
+      State s = state;
+      long started = s.retiredStarted;
+      long finished = s.retiredFinished;
+      List<RecordingCell> keep = new ArrayList<>(s.cells.length);
+      for (RecordingCell cell : s.cells) {
+        if (gone.contains(cell)) {
+          started += cell.started();
+          finished += cell.finishedAcquire();
+          CellInterval reusable = cell.detach();
+          if (pool.size() < maxCells) {
+            pool.push(reusable);
+          }
+        } else {
+          keep.add(cell);
+        }
+      }
+      state = new State(keep.toArray(new RecordingCell[0]), started, finished);
     }
   }
 

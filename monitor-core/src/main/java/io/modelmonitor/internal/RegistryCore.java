@@ -9,6 +9,7 @@ import io.modelmonitor.MonitorConfig;
 import io.modelmonitor.SnapshotListener;
 import io.modelmonitor.Ticker;
 import io.modelmonitor.internal.MonitorErrors.Cause;
+import io.modelmonitor.schema.FeatureSchema;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,13 +77,15 @@ public final class RegistryCore {
     this.leafRegistries = meterRegistry == null ? List.of() : leaves(meterRegistry);
   }
 
+  /** The distinct non-composite registries reachable from {@code registry}. */
   private static List<MeterRegistry> leaves(MeterRegistry registry) {
-    List<MeterRegistry> out = new ArrayList<>();
+    java.util.Set<MeterRegistry> out =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     collectLeaves(registry, out);
     return List.copyOf(out);
   }
 
-  private static void collectLeaves(MeterRegistry registry, List<MeterRegistry> out) {
+  private static void collectLeaves(MeterRegistry registry, java.util.Set<MeterRegistry> out) {
     if (registry instanceof CompositeMeterRegistry) {
       for (MeterRegistry child : ((CompositeMeterRegistry) registry).getRegistries()) {
         collectLeaves(child, out);
@@ -101,16 +104,18 @@ public final class RegistryCore {
   }
 
   @SuppressWarnings("unchecked")
-  public <I, O> ModelMonitor<I, O> monitor(String name, String version, MonitorConfig config) {
-    if (closed) {
-      throw new IllegalStateException("MonitorRegistry is closed; cannot create monitor " + name);
-    }
+  public <I, O> ModelMonitor<I, O> monitor(String name, String version,
+      FeatureSchema<? super I> schema, MonitorConfig config) {
     Entry existing = monitors.get(name);
     if (existing == null) {
       synchronized (lifecycleLock) {
+        if (closed) { // checked under the lock: close() cannot miss a monitor created now
+          throw new IllegalStateException("MonitorRegistry is closed; cannot create monitor "
+              + name);
+        }
         existing = monitors.get(name);
         if (existing == null) {
-          Entry created = create(name, version, config);
+          Entry created = create(name, version, schema, config);
           monitors.put(name, created);
           startReporter();
           return (ModelMonitor<I, O>) created.monitor;
@@ -127,22 +132,49 @@ public final class RegistryCore {
       throw new IllegalArgumentException("model '" + name + ':' + version
           + "' is already monitored with another configuration: " + m.config());
     }
+    if (!java.util.Objects.equals(m.schemaOrNull(), schema)) {
+      throw new IllegalArgumentException("model '" + name + ':' + version
+          + "' is already monitored with another feature schema: " + m.schemaOrNull());
+    }
     return (ModelMonitor<I, O>) m;
   }
 
-  private Entry create(String name, String version, MonitorConfig config) {
-    Entry entry = new Entry(new DefaultModelMonitor<>(name, version, config, ticker, clock));
-    Tags seriesTags = commonTags.and(io.modelmonitor.MetricNames.TAG_MODEL, name,
-        io.modelmonitor.MetricNames.TAG_VERSION, version);
-    for (MeterRegistry leaf : leafRegistries) {
-      boolean prometheus = PrometheusLatencyHistogram.isAvailable()
-          && PrometheusLatencyHistogram.isPrometheus(leaf);
-      entry.bindings.add(new MicrometerBinding(entry.monitor, leaf, commonTags, !prometheus));
-      if (prometheus) {
-        entry.undo.add(PrometheusLatencyHistogram.bind(leaf, entry.monitor, seriesTags));
+  private Entry create(String name, String version, FeatureSchema<?> schema,
+      MonitorConfig config) {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    DefaultModelMonitor<?, ?> monitor =
+        new DefaultModelMonitor(name, version, config, ticker, clock, schema);
+    Entry entry = new Entry(monitor);
+    try {
+      for (MeterRegistry leaf : leafRegistries) {
+        MicrometerBinding.checkNotExported(leaf, commonTags, name, version);
       }
+      for (MeterRegistry leaf : leafRegistries) {
+        boolean prometheus = PrometheusLatencyHistogram.isAvailable()
+            && PrometheusLatencyHistogram.isPrometheus(leaf);
+        MicrometerBinding binding = new MicrometerBinding(monitor, leaf, commonTags, !prometheus);
+        entry.bindings.add(binding);
+        Tags exported = binding.exportedTags();
+        if (prometheus && exported != null) {
+          entry.undo.add(PrometheusLatencyHistogram.bind(leaf, monitor, exported));
+        }
+      }
+    } catch (RuntimeException e) {
+      unbind(entry);
+      throw e;
     }
     return entry;
+  }
+
+  private static void unbind(Entry e) {
+    for (MicrometerBinding b : e.bindings) {
+      b.remove();
+    }
+    for (Runnable undo : e.undo) {
+      undo.run();
+    }
+    e.bindings.clear();
+    e.undo.clear();
   }
 
   public ModelMonitor<?, ?> find(String name) {
@@ -180,7 +212,13 @@ public final class RegistryCore {
         if (!force && e.monitor.windowAgeNanos(now) < minAge) {
           continue;
         }
-        ModelSnapshot snapshot = e.monitor.closeWindow(now);
+        ModelSnapshot snapshot;
+        try {
+          snapshot = e.monitor.closeWindow(now);
+        } catch (RuntimeException ex) { // e.g. a user clock failing; the other monitors go on
+          e.monitor.errors().record(Cause.INTERNAL, "could not close the window", ex);
+          continue;
+        }
         out.put(e.monitor.name(), snapshot);
         for (MicrometerBinding b : e.bindings) {
           try {
@@ -256,13 +294,11 @@ public final class RegistryCore {
         Thread.currentThread().interrupt();
       }
     }
-    tick(true);
-    for (Entry e : monitors.values()) {
-      for (MicrometerBinding b : e.bindings) {
-        b.remove();
-      }
-      for (Runnable undo : e.undo) {
-        undo.run();
+    try {
+      tick(true);
+    } finally {
+      for (Entry e : monitors.values()) {
+        unbind(e);
       }
     }
     LOG.debug("MonitorRegistry closed with {} monitors", monitors.size());
