@@ -78,6 +78,45 @@ class AllocationTest {
   }
 
   @Test
+  void outOfRangeSamples_repeatedOnEveryCall_allocateNothingAfterTheFirstWarning() {
+    try (MonitorRegistry registry = MonitorRegistry.builder().build()) {
+      ModelMonitor<float[], Float> monitor = registry.monitor("slow", "v1");
+      long tooSlow = java.time.Duration.ofMinutes(5).toNanos();
+      long bytes = io.modelmonitor.testing.Allocations.allocatedBy(3, () -> {
+        for (int i = 0; i < 100_000; i++) {
+          monitor.record(tooSlow);
+          monitor.record(-1);
+          monitor.recordBatch(1_000, 1_000_000);
+        }
+      });
+      assertThat(bytes).isZero();
+      assertThat(monitor.snapshot().monitorErrors()).isEqualTo(4L * 3 * 100_000);
+    }
+  }
+
+  @Test
+  void sharedCell_threadsBeyondTheCap_allocateNothing() throws Exception {
+    try (MonitorRegistry registry = MonitorRegistry.builder()
+        .defaultConfig(MonitorConfig.custom().maxThreadCells(1).build()).build()) {
+      ModelMonitor<float[], Float> monitor = registry.monitor("ctr", "v1");
+      Float score = 0.25f;
+      Function<float[], Float> model = monitor.decorateFunction(features -> score);
+      Thread owner = new Thread(() -> model.apply(new float[1])); // takes the only own cell
+      owner.start();
+      owner.join();
+      float[] input = new float[20];
+      float[] sink = new float[1];
+      long bytes = io.modelmonitor.testing.Allocations.allocatedBy(3, () -> {
+        for (int i = 0; i < 300_000; i++) {
+          sink[0] += model.apply(input);
+        }
+      });
+      assertThat(bytes).isZero();
+      assertThat(monitor.snapshot().totalOutcomes().success()).isEqualTo(1 + 4 * 300_000L);
+    }
+  }
+
+  @Test
   void recordByHand_afterWarmup_allocatesZeroBytes() {
     try (MonitorRegistry registry = MonitorRegistry.builder().build()) {
       ModelMonitor<float[], Float> monitor = registry.monitor("ctr", "v1");

@@ -2,6 +2,14 @@ package io.modelmonitor;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modelmonitor.schema.FeatureSchema;
+import io.modelmonitor.schema.InputShape;
+import io.modelmonitor.schema.SchemaPolicy;
+import io.modelmonitor.schema.ViolationKind;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -40,6 +48,43 @@ final class Snippets {
     // end::quickstart[]
     monitors.close();
     return snapshot;
+  }
+
+  static ModelSnapshot declaredSchema(MonitorRegistry monitors, Map<String, Object> request) {
+    // tag::schema[]
+    FeatureSchema<Map<String, ?>> schema = FeatureSchema.forMap()
+        .numeric("price", f -> f.range(0, 100_000))            // yuan, never cents
+        .integer("position", f -> f.range(1, 200))
+        .categorical("category", f -> f.vocabulary("shoes", "bags", "watches"))
+        .vector("user_embedding", f -> f.dimension(64).normRange(0.9, 1.1))
+        .categorical("user_id", f -> f.sensitive())              // masked in logs and errors
+        .exclude("request_id")                                   // carried, never checked
+        .build();
+    ModelMonitor<Map<String, Object>, Float> ctr = monitors.monitor("ctr", "v7", schema,
+        MonitorConfig.custom().schemaPolicy(SchemaPolicy.REJECT).build());
+
+    long outOfRange = ctr.snapshot().totalViolations()
+        .count("price", ViolationKind.OUT_OF_RANGE);
+    // end::schema[]
+    ctr.checkInput(request);
+    return ctr.snapshot();
+  }
+
+  static FeatureSchema<Map<String, ?>> inferredSchema(List<Map<String, ?>> trainingRows,
+      Path dir) throws IOException {
+    // tag::infer[]
+    // in the training pipeline: learn the schema from the training data, ship it with the model
+    FeatureSchema<Map<String, ?>> learned = FeatureSchema.forMap()
+        .exclude("request_id")
+        .inferFrom(trainingRows)
+        .build();
+    learned.write(dir.resolve("ctr-v7.schema.json"));
+
+    // in the service: load it next to the model
+    FeatureSchema<Map<String, ?>> schema =
+        FeatureSchema.read(dir.resolve("ctr-v7.schema.json"), InputShape.MAP);
+    // end::infer[]
+    return schema;
   }
 
   private Snippets() {}

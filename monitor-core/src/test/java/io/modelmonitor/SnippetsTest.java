@@ -26,6 +26,32 @@ class SnippetsTest {
   }
 
   @Test
+  void schemaSnippets_declareCountAndInfer(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws IOException {
+    try (MonitorRegistry monitors = MonitorRegistry.builder().build()) {
+      java.util.Map<String, Object> request = new java.util.HashMap<>();
+      request.put("price", 250_000.0);
+      request.put("position", 3);
+      request.put("category", "shoes");
+      request.put("user_embedding", new float[64]);
+      request.put("user_id", "u1");
+      ModelSnapshot s = Snippets.declaredSchema(monitors, request);
+      assertThat(s.totalViolations().count("price",
+          io.modelmonitor.schema.ViolationKind.OUT_OF_RANGE)).isEqualTo(1);
+      assertThat(s.totalViolations().count("user_embedding",
+          io.modelmonitor.schema.ViolationKind.OUT_OF_RANGE)).isEqualTo(1); // norm 0
+    }
+    List<java.util.Map<String, ?>> rows = List.of(
+        java.util.Map.of("price", 10.0, "category", "bags", "request_id", "r1"),
+        java.util.Map.of("price", 20.0, "category", "shoes", "request_id", "r2"));
+    io.modelmonitor.schema.FeatureSchema<java.util.Map<String, ?>> loaded =
+        Snippets.inferredSchema(rows, dir);
+    assertThat(loaded.features()).hasSize(2);
+    assertThat(loaded.validate(java.util.Map.of("price", 15.0, "category", "bags",
+        "request_id", "r3"))).isEmpty();
+  }
+
+  @Test
   void readme_containsEverySnippetVerbatim() throws IOException {
     String source = Files.readString(
         Path.of("src/test/java/io/modelmonitor/Snippets.java"));

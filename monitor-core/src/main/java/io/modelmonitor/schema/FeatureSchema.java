@@ -1,7 +1,6 @@
 package io.modelmonitor.schema;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -814,21 +813,14 @@ public final class FeatureSchema<I> {
         checker = new ArrayChecker(rules, true);
         break;
       case RECORD:
-        MethodHandle[] accessors = new MethodHandle[rules.length];
-        RecordChecker.Access[] access = new RecordChecker.Access[rules.length];
-        for (int i = 0; i < rules.length; i++) {
-          RecordComponent c = components.get(rules[i].name);
-          access[i] = RecordChecker.accessFor(c.getType());
-          accessors[i] = RecordChecker.accessor(c, access[i]);
-        }
-        checker = new RecordChecker(rules, shape.type(), accessors, access);
+        checker = HandleChecker.forRecord(rules, shape.type(), components);
         break;
       default:
         Object[] ex = new Object[rules.length];
         for (int i = 0; i < rules.length; i++) {
           ex[i] = extractors.get(rules[i].name);
         }
-        checker = new CustomChecker(rules, shape.type(), ex);
+        checker = HandleChecker.forExtractors(rules, shape.type(), ex);
     }
     return new FeatureSchema<>(shape, specs, ignored, checker);
   }

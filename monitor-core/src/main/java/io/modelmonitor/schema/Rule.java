@@ -75,6 +75,21 @@ final class Rule {
     return 0;
   }
 
+  /** A value of a record component that may be null. */
+  int checkNullable(Object raw, ViolationListener l) {
+    return raw == null ? isNull(l) : checkObject(raw, l);
+  }
+
+  /** A value returned by an extractor function: null means the feature is absent. */
+  int checkExtracted(Object raw, ViolationListener l) {
+    return raw == null ? missing(l) : checkObject(raw, l);
+  }
+
+  /** The extractor of this feature threw: the input lacks the structure it expects. */
+  int extractorThrew(RuntimeException e, Object input, ViolationListener l) {
+    return report(l, ViolationKind.TYPE_MISMATCH, Double.NaN, e);
+  }
+
   /** A value read from a numeric array position, checked as this feature's type. */
   int checkArrayValue(double d, ViolationListener l) {
     switch (type) {

@@ -129,7 +129,7 @@ final class SchemaInference {
       case RECORD: {
         RecordComponent c = b.recordComponents().get(name);
         try {
-          MethodHandle h = RecordChecker.accessor(c, RecordChecker.Access.OBJECT);
+          MethodHandle h = HandleChecker.accessor(c, HandleChecker.Access.OBJECT);
           return (Object) h.invokeExact(sample);
         } catch (RuntimeException | Error e) {
           throw e;

@@ -9,6 +9,26 @@ import java.util.SplittableRandom;
 final class CtrScorer {
 
   static final int FEATURES = 16;
+  /** Position of the item price (yuan) in the feature vector. */
+  static final int PRICE = 0;
+
+  /** The feature names in position order. */
+  static String[] featureNames() {
+    String[] names = new String[FEATURES];
+    names[PRICE] = "price";
+    for (int i = 1; i < FEATURES; i++) {
+      names[i] = "f" + i;
+    }
+    return names;
+  }
+
+  /** Fills one request's features: a price in yuan and standardised embedding features. */
+  static void fill(float[] features, java.util.Random random) {
+    for (int i = 0; i < features.length; i++) {
+      features[i] = (float) random.nextGaussian();
+    }
+    features[PRICE] = (float) (10 + random.nextDouble() * 490);
+  }
 
   private final float[] weights = new float[FEATURES];
   private final float bias;
@@ -27,8 +47,8 @@ final class CtrScorer {
       throw new IllegalArgumentException("expected " + FEATURES + " features, got "
           + features.length);
     }
-    double z = bias;
-    for (int i = 0; i < FEATURES; i++) {
+    double z = bias + 0.002 * features[PRICE];
+    for (int i = 1; i < FEATURES; i++) {
       z += weights[i] * features[i];
     }
     return (float) (1 / (1 + Math.exp(-z)));

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelmonitor.ModelMonitor;
 import io.modelmonitor.ModelSnapshot;
 import io.modelmonitor.MonitorRegistry;
+import io.modelmonitor.schema.FeatureSchema;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,9 @@ import java.util.function.Supplier;
  * itself.
  *
  * <p>Three models serve traffic from four request threads: an in-process CTR scorer (decorated
- * function; a flaky upstream feature store makes about 1% of calls fail), a batch re-ranker
+ * function; a flaky upstream feature store makes about 1% of calls fail; its input schema is
+ * inferred from a training sample at start-up, and about 1% of requests carry a NaN or a price
+ * in cents instead of yuan, which the schema check counts), a batch re-ranker
  * (decorated batch function) and a remote price model called asynchronously (decorated
  * completion stage). A snapshot listener prints one line per model per window; at the end the
  * demo prints the final snapshots and the Prometheus scrape of the {@code model_*} series.
@@ -72,7 +75,15 @@ public final class RecommendationDemo {
     monitors.addSnapshotListener(s -> out.println(windowLine(s)));
 
     CtrScorer scorer = new CtrScorer(42);
-    ModelMonitor<float[], Float> ctrMonitor = monitors.monitor("ctr", "2024-06-01");
+    FeatureSchema<float[]> ctrSchema = FeatureSchema.forFloatArray(CtrScorer.featureNames())
+        .rangeMargin(0.5)
+        .inferFrom(trainingSample(5_000))
+        .build();
+    out.printf(Locale.ROOT, "ctr schema inferred from 5000 training rows: %d features, price "
+        + "range [%.2f, %.2f]%n", ctrSchema.features().size(),
+        ctrSchema.feature("price").orElseThrow().min(),
+        ctrSchema.feature("price").orElseThrow().max());
+    ModelMonitor<float[], Float> ctrMonitor = monitors.monitor("ctr", "2024-06-01", ctrSchema);
     Function<float[], Float> ctr = ctrMonitor.decorateFunction(features -> {
       if (ThreadLocalRandom.current().nextInt(100) == 0) {
         throw new IllegalStateException("feature store timeout");
@@ -110,8 +121,12 @@ public final class RecommendationDemo {
         List<float[]> candidates = new ArrayList<>();
         while (System.nanoTime() < deadline) {
           ThreadLocalRandom random = ThreadLocalRandom.current();
-          for (int i = 0; i < features.length; i++) {
-            features[i] = (float) random.nextGaussian();
+          CtrScorer.fill(features, random);
+          int glitch = random.nextInt(200);
+          if (glitch == 0) {
+            features[3] = Float.NaN; // a feature-store default leaking through
+          } else if (glitch == 1) {
+            features[CtrScorer.PRICE] *= 100; // an upstream team switched to cents
           }
           try {
             ctr.apply(features);
@@ -153,6 +168,7 @@ public final class RecommendationDemo {
     out.println("Prometheus scrape (model_* series, excerpt):");
     prometheus.scrape().lines()
         .filter(l -> l.startsWith("model_") && (l.contains("model=\"ctr\"")))
+        .filter(l -> !l.startsWith("model_input_violations") || !l.endsWith(" 0.0"))
         .filter(l -> !l.contains("_bucket") || l.contains("le=\"0.001\"")
             || l.contains("le=\"+Inf\""))
         .forEach(out::println);
@@ -163,11 +179,30 @@ public final class RecommendationDemo {
   }
 
   static String windowLine(ModelSnapshot s) {
+    String violations = s.windowViolations().invalidInputs() == 0 ? ""
+        : " invalid inputs=" + s.windowViolations().invalidInputs() + " "
+            + s.windowViolations().byFeature();
     return String.format(Locale.ROOT,
         "[window] %-16s %7.0f calls/s  p50=%7.1fus p99=%7.1fus max=%8.1fus  errors=%d%s "
-            + "in-flight=%d", s.model(), s.ratePerSecond(), s.windowLatency().p50Nanos() / 1e3,
+            + "in-flight=%d%s", s.model(), s.ratePerSecond(), s.windowLatency().p50Nanos() / 1e3,
         s.windowLatency().p99Nanos() / 1e3, s.windowLatency().maxNanos() / 1e3,
-        s.windowOutcomes().errors(), s.windowOutcomes().errorsByType(), s.inFlight());
+        s.windowOutcomes().errors(), s.windowOutcomes().errorsByType(), s.inFlight(),
+        violations);
+  }
+
+  /** Rows like the ones the CTR model was trained on. */
+  static List<float[]> trainingSample(int rows) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    List<float[]> sample = new ArrayList<>(rows);
+    for (int r = 0; r < rows; r++) {
+      float[] row = new float[CtrScorer.FEATURES];
+      for (int i = 0; i < row.length; i++) {
+        row[i] = (float) (random.nextGaussian());
+      }
+      row[CtrScorer.PRICE] = (float) (10 + random.nextDouble() * 490);
+      sample.add(row);
+    }
+    return sample;
   }
 
   static String totalLine(ModelSnapshot s) {
@@ -175,11 +210,15 @@ public final class RecommendationDemo {
         : String.format(Locale.ROOT, "  batches=%d mean size=%.1f per-item p99=%.2fus",
             s.totalBatches().batches(), s.totalBatches().meanSize(),
             s.totalBatches().itemLatency().p99Nanos() / 1e3);
+    String violations = s.totalViolations().invalidInputs() == 0 ? ""
+        : "\n    invalid inputs=" + s.totalViolations().invalidInputs() + " "
+            + s.totalViolations().byFeature();
     return String.format(Locale.ROOT,
-        "  %-16s calls=%d errors=%d (%.2f%%) p50=%.1fus p99=%.1fus p99.9=%.1fus%s",
+        "  %-16s calls=%d errors=%d (%.2f%%) p50=%.1fus p99=%.1fus p99.9=%.1fus%s%s",
         s.model(), s.totalOutcomes().completed(), s.totalOutcomes().errors(),
         100 * s.totalOutcomes().errorRatio(), s.totalLatency().p50Nanos() / 1e3,
-        s.totalLatency().p99Nanos() / 1e3, s.totalLatency().p999Nanos() / 1e3, batches);
+        s.totalLatency().p99Nanos() / 1e3, s.totalLatency().p999Nanos() / 1e3, batches,
+        violations);
   }
 
   private static void sleepMicros(long micros) {

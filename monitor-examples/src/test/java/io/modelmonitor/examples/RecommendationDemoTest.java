@@ -30,8 +30,13 @@ class RecommendationDemoTest {
     assertThat(byModel.get("ctr").totalOutcomes().completed()).isPositive();
     assertThat(byModel.get("reranker").totalBatches().meanSize()).isBetween(5.0, 50.0);
     assertThat(byModel.get("price-elasticity").inFlight()).isZero();
+    io.modelmonitor.ViolationSummary v = byModel.get("ctr").totalViolations();
+    assertThat(v.count("f3", io.modelmonitor.schema.ViolationKind.NAN_OR_INFINITE)).isPositive();
+    assertThat(v.count("price", io.modelmonitor.schema.ViolationKind.OUT_OF_RANGE)).isPositive();
     assertThat(report).contains("[window] ctr").contains("since start:")
         .contains("model_prediction_latency_seconds_bucket{")
-        .contains("model_predictions_total{");
+        .contains("model_predictions_total{")
+        .contains("ctr schema inferred from 5000 training rows: 16 features")
+        .contains("model_input_violations_total{feature=\"price\",kind=\"out_of_range\"");
   }
 }

@@ -1,0 +1,33 @@
+package io.modelmonitor.testing;
+
+import java.lang.management.ManagementFactory;
+
+/** Measures bytes allocated by the calling thread, net of the cost of measuring. */
+public final class Allocations {
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  private Allocations() {}
+
+  /**
+   * Runs {@code body} {@code warmups} times, then once more while counting.
+   *
+   * @param warmups runs before measuring (JIT compilation, method-handle customisation and
+   *     lambda linkage allocate once)
+   * @param body the code under test
+   * @return bytes allocated by the measured run on this thread
+   */
+  public static long allocatedBy(int warmups, Runnable body) {
+    THREADS.setThreadAllocatedMemoryEnabled(true);
+    for (int i = 0; i < warmups; i++) {
+      body.run();
+    }
+    long empty0 = THREADS.getCurrentThreadAllocatedBytes();
+    long empty1 = THREADS.getCurrentThreadAllocatedBytes();
+    long before = THREADS.getCurrentThreadAllocatedBytes();
+    body.run();
+    long after = THREADS.getCurrentThreadAllocatedBytes();
+    return Math.max(0, (after - before) - (empty1 - empty0));
+  }
+}
