@@ -82,7 +82,9 @@ class AllocationTest {
     try (MonitorRegistry registry = MonitorRegistry.builder().build()) {
       ModelMonitor<float[], Float> monitor = registry.monitor("slow", "v1");
       long tooSlow = java.time.Duration.ofMinutes(5).toNanos();
-      long bytes = io.modelmonitor.testing.Allocations.allocatedBy(3, () -> {
+      // three paths in one loop take longer to settle in the JIT: a late deoptimisation
+      // re-materialises objects once, so this warms up longer than the others
+      long bytes = io.modelmonitor.testing.Allocations.allocatedBy(10, () -> {
         for (int i = 0; i < 100_000; i++) {
           monitor.record(tooSlow);
           monitor.record(-1);
@@ -90,7 +92,7 @@ class AllocationTest {
         }
       });
       assertThat(bytes).isZero();
-      assertThat(monitor.snapshot().monitorErrors()).isEqualTo(4L * 3 * 100_000);
+      assertThat(monitor.snapshot().monitorErrors()).isEqualTo(3L * 11 * 100_000);
     }
   }
 

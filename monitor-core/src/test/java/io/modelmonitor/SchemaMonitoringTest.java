@@ -107,6 +107,9 @@ class SchemaMonitoringTest {
                   .containsExactly("[1].category", "[2].price"));
       assertThat(modelCalls).hasValue(0);
       assertThat(monitor.snapshot().totalViolations().invalidInputs()).isEqualTo(2);
+      assertThat(monitor.snapshot().totalOutcomes().rejected()).as("one call, one rejection")
+          .isEqualTo(1);
+      assertThat(monitor.snapshot().inFlight()).isZero();
     }
   }
 
@@ -240,8 +243,25 @@ class SchemaMonitoringTest {
           registry.monitor("ctr", "v1", SCHEMA, policy(SchemaPolicy.REJECT));
       assertThat(monitor.checkInput(input(-1.0, "hats"))).isEqualTo(2);
       assertThat(monitor.checkInput(null)).isEqualTo(1);
+      assertThat(monitor.snapshot().totalOutcomes().rejected()).as("nothing was rejected")
+          .isZero();
       assertThat(monitor.snapshot().totalViolations().count("_input", ViolationKind.NULL))
           .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anErrorThrownByAnExtractor_propagates_andReleasesTheCall() {
+    FeatureSchema<String> deep = FeatureSchema.forType(String.class)
+        .numeric("len", v -> {
+          throw new StackOverflowError("deep");
+        }, f -> { })
+        .build();
+    try (MonitorRegistry registry = MonitorRegistry.builder().build()) {
+      ModelMonitor<String, Float> monitor = registry.monitor("deep", "v1", deep);
+      assertThatThrownBy(() -> monitor.executeFunction(s -> 1f, "x"))
+          .isInstanceOf(StackOverflowError.class);
+      assertThat(monitor.snapshot().inFlight()).isZero();
     }
   }
 

@@ -376,7 +376,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
 
   /**
    * Checks {@code input}, counts its violations and applies the policy. Under REJECT an invalid
-   * input releases the call and throws before the model runs; otherwise never throws.
+   * input is counted as rejected, releases the call and throws before the model runs; otherwise
+   * never throws (an Error from a user extractor releases the call and propagates).
    */
   private void admit(RecordingCell cell, I input) {
     if (schema == null || cell == null) {
@@ -388,11 +389,12 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     } catch (RuntimeException e) {
       errors.record(Cause.INTERNAL, "input check failed", e);
       return;
+    } catch (Error e) {
+      release(cell);
+      throw e;
     }
     if (violations > 0 && policy == SchemaPolicy.REJECT) {
-      SchemaViolationException rejection = rejection(List.of(describe(input, "")));
-      release(cell);
-      throw rejection;
+      reject(cell, List.of(input), List.of(0));
     }
   }
 
@@ -402,28 +404,51 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     }
     List<Integer> invalid = null;
     try {
-      int n = inputs.size();
-      for (int i = 0; i < n; i++) {
-        if (inspect(cell, inputs.get(i)) > 0 && policy == SchemaPolicy.REJECT) {
+      int i = 0;
+      for (I input : inputs) { // for-each: linked lists stay linear
+        if (inspect(cell, input) > 0 && policy == SchemaPolicy.REJECT) {
           if (invalid == null) {
             invalid = new ArrayList<>();
           }
           invalid.add(i);
         }
+        i++;
       }
     } catch (RuntimeException e) {
       errors.record(Cause.INTERNAL, "batch input check failed", e);
       return;
+    } catch (Error e) {
+      release(cell);
+      throw e;
     }
     if (invalid != null) {
-      List<List<Violation>> described = new ArrayList<>();
-      for (int i : invalid) {
-        described.add(describe(inputs.get(i), "[" + i + "]."));
-      }
-      SchemaViolationException rejection = rejection(described);
-      release(cell);
-      throw rejection;
+      reject(cell, inputs, invalid);
     }
+  }
+
+  /** Counts one rejected call, releases it and throws the rejection. */
+  private void reject(RecordingCell cell, List<I> inputs, List<Integer> invalid) {
+    SchemaViolationException rejection;
+    try {
+      List<Violation> all = new ArrayList<>();
+      boolean batch = invalid.size() != 1 || inputs.size() != 1;
+      for (int i : invalid) {
+        all.addAll(describe(inputs.get(i), batch ? "[" + i + "]." : ""));
+      }
+      rejection = new SchemaViolationException(name + ':' + version, all);
+    } catch (RuntimeException e) { // describing must not let an invalid input through
+      errors.record(Cause.INTERNAL, "could not describe the violations", e);
+      rejection = new SchemaViolationException(name + ':' + version, List.of(new Violation(
+          FeatureSchema.INPUT, ViolationKind.TYPE_MISMATCH, "invalid input; the violations "
+          + "could not be described (" + e.getClass().getSimpleName() + ")")));
+    } finally {
+      try {
+        cell.recordRejected();
+      } finally {
+        release(cell);
+      }
+    }
+    throw rejection;
   }
 
   /** Counts the violations of one input into the cell; logs under LOG. Returns the count. */
@@ -431,9 +456,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     int violations = schema.check(input, cell);
     if (violations > 0) {
       cell.recordInvalidInput();
-      if (policy == SchemaPolicy.REJECT) {
-        cell.recordRejected();
-      } else if (policy == SchemaPolicy.LOG) {
+      if (policy == SchemaPolicy.LOG) {
         maybeLogViolations(input);
       }
     }
@@ -446,12 +469,6 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       out.add(prefix.isEmpty() ? v : new Violation(prefix + v.feature(), v.kind(), v.detail()));
     }
     return out;
-  }
-
-  private SchemaViolationException rejection(List<List<Violation>> perInput) {
-    List<Violation> all = new ArrayList<>();
-    perInput.forEach(all::addAll);
-    return new SchemaViolationException(name + ':' + version, all);
   }
 
   /** At most one line per violation log interval (by the ticker); losers of the race skip. */

@@ -16,6 +16,15 @@ abstract class Checker {
   /** Reports the violations of {@code input} and returns how many were reported. */
   abstract int check(Object input, ViolationListener l);
 
+  /** Passes every feature's value to {@code v}; a null or foreign input has every one missing. */
+  abstract void visit(Object input, FeatureVisitor v);
+
+  final void allMissing(FeatureVisitor v) {
+    for (int i = 0; i < rules.length; i++) {
+      v.missing(i);
+    }
+  }
+
   /** The names of up to {@code limit} unexpected features of {@code input}; describe path only. */
   java.util.List<String> unexpectedNames(Object input, int limit) {
     return java.util.List.of();

@@ -309,6 +309,18 @@ public final class FeatureSchema<I> {
     return describer.violations();
   }
 
+  /**
+   * Passes the value of every feature of {@code input} to {@code visitor}, in feature order,
+   * without allocating; values are passed whether valid or not (see {@link FeatureVisitor}). A
+   * null input or one of the wrong type has every feature missing.
+   *
+   * @param input the input, possibly null
+   * @param visitor receives one call per feature
+   */
+  public void visit(I input, FeatureVisitor visitor) {
+    checker.visit(input, visitor);
+  }
+
   Checker checker() {
     return checker;
   }
@@ -483,6 +495,9 @@ public final class FeatureSchema<I> {
         Type g = c.getGenericType();
         if (g instanceof ParameterizedType) {
           Type arg = ((ParameterizedType) g).getActualTypeArguments()[0];
+          if (arg instanceof java.lang.reflect.WildcardType) { // List<? extends Number>
+            arg = ((java.lang.reflect.WildcardType) arg).getUpperBounds()[0];
+          }
           if (arg instanceof Class && Number.class.isAssignableFrom((Class<?>) arg)) {
             return FeatureType.VECTOR;
           }
@@ -491,7 +506,7 @@ public final class FeatureSchema<I> {
       return null;
     }
 
-    private static void checkName(String name) {
+    static void checkName(String name) {
       Objects.requireNonNull(name, "feature name");
       if (name.isBlank() || name.startsWith("_")) {
         throw new IllegalArgumentException("feature names must not be blank or start with '_' "

@@ -29,7 +29,15 @@ final class MapChecker extends Checker {
     if (!(input instanceof Map)) {
       return wrongInputType(input, l);
     }
-    Map<?, ?> map = (Map<?, ?>) input;
+    try {
+      return checkMap((Map<?, ?>) input, l);
+    } catch (ClassCastException | NullPointerException | UnsupportedOperationException e) {
+      // a map that refuses String keys (a TreeMap of Integers, say) is not a feature map
+      return wrongInputType(input, l);
+    }
+  }
+
+  private int checkMap(Map<?, ?> map, ViolationListener l) {
     int present = 0;
     int violations = 0;
     for (Rule rule : rules) {
@@ -60,12 +68,32 @@ final class MapChecker extends Checker {
   }
 
   @Override
+  void visit(Object input, FeatureVisitor v) {
+    if (!(input instanceof Map)) {
+      allMissing(v);
+      return;
+    }
+    Map<?, ?> map = (Map<?, ?>) input;
+    for (Rule rule : rules) {
+      Object value;
+      try {
+        value = map.get(rule.name);
+      } catch (ClassCastException | NullPointerException | UnsupportedOperationException e) {
+        value = null;
+      }
+      rule.visitObject(value, v);
+    }
+  }
+
+  @Override
   List<String> unexpectedNames(Object input, int limit) {
     List<String> names = new ArrayList<>();
     if (input instanceof Map) {
       for (Object key : ((Map<?, ?>) input).keySet()) {
-        if (!known.contains(key)) {
-          names.add(String.valueOf(key));
+        if (!(key instanceof String) || !known.contains(key)) {
+          // only strings are named; other keys are counted but never converted
+          names.add(key instanceof String ? (String) key
+              : "<" + (key == null ? "null" : key.getClass().getSimpleName()) + " key>");
           if (names.size() >= limit) {
             break;
           }

@@ -79,10 +79,18 @@ final class SchemaInference {
       if (b.shape().kind() == InputShape.Kind.MAP) {
         if (sample instanceof Map) {
           for (Map.Entry<?, ?> e : ((Map<?, ?>) sample).entrySet()) {
-            String name = String.valueOf(e.getKey());
-            if (!b.ignoredNames().contains(name) && !name.startsWith("_")) {
-              observe(stats.computeIfAbsent(name, n -> new Stats()), e.getValue(), cap);
+            if (!(e.getKey() instanceof String)) {
+              continue; // only string keys can be features; others stay unexpected
             }
+            String name = (String) e.getKey();
+            if (b.ignoredNames().contains(name)) {
+              continue;
+            }
+            if (name.isBlank() || name.startsWith("_")) {
+              b.ignoredNames().add(name); // not a valid feature name: carried, never checked
+              continue;
+            }
+            observe(stats.computeIfAbsent(name, n -> new Stats()), e.getValue(), cap);
           }
         }
         continue;

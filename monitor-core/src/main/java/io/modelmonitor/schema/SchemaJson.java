@@ -26,7 +26,11 @@ final class SchemaJson {
   static final int VERSION = 1;
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  /** The largest vocabulary a file may carry (the builder's own cap is configurable). */
+  private static final int MAX_VOCABULARY = 1_000_000;
   private static final Set<String> TOP_FIELDS =
       Set.of("format", "version", "shape", "record", "ignored", "features");
   private static final Set<String> FEATURE_FIELDS = Set.of("name", "type", "required", "nullable",
@@ -140,6 +144,10 @@ final class SchemaJson {
         throw new SchemaFormatException(source + ": ignored: only map schemas ignore keys");
       }
       ignored = r.strings(ignoredNode, "ignored");
+      if (new java.util.HashSet<>(ignored).size() != ignored.size()) {
+        throw new SchemaFormatException(source + ": ignored: expected distinct names, got "
+            + ignored);
+      }
     }
     JsonNode featuresNode = root.get("features");
     if (featuresNode == null || !featuresNode.isArray()) {
@@ -181,6 +189,10 @@ final class SchemaJson {
           || shape.kind() == InputShape.Kind.DOUBLE_ARRAY) && spec.type() == FeatureType.VECTOR) {
         throw new SchemaFormatException(source + ": " + path + ".type: array positions hold "
             + "scalars, not \"vector\"");
+      }
+      if (ignored.contains(spec.name())) {
+        throw new SchemaFormatException(source + ": " + path + ".name: \"" + spec.name()
+            + "\" is both a feature and an ignored key");
       }
       specs.add(spec);
     }
@@ -234,7 +246,7 @@ final class SchemaJson {
 
     long integer(JsonNode node, String field) throws SchemaFormatException {
       JsonNode v = node.get(field);
-      if (v == null || !v.isIntegralNumber()) {
+      if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
         throw fail(field, "a whole number", v);
       }
       return v.asLong();
@@ -260,8 +272,10 @@ final class SchemaJson {
       }
       onlyFields(n, path, FEATURE_FIELDS);
       JsonNode nameNode = n.get("name");
-      if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isBlank()) {
-        throw fail(path + ".name", "a non-blank string", nameNode);
+      if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isBlank()
+          || nameNode.asText().startsWith("_")) {
+        throw fail(path + ".name", "a non-blank string not starting with '_' (reserved)",
+            nameNode);
       }
       String typeName = n.has("type") && n.get("type").isTextual() ? n.get("type").asText() : null;
       FeatureType type = null;
@@ -289,8 +303,8 @@ final class SchemaJson {
             + max + "), got " + min);
       }
       JsonNode dim = n.get("dimension");
-      if (dim != null && (!dim.isIntegralNumber() || dim.asLong() < 1
-          || dim.asLong() > Integer.MAX_VALUE)) {
+      if (dim != null && (!dim.isIntegralNumber() || !dim.canConvertToInt()
+          || dim.asInt() < 1)) {
         throw fail(path + ".dimension", "a whole number >= 1", dim);
       }
       double normMin = number(n, path, "norm_min", Double.NaN);
@@ -301,6 +315,11 @@ final class SchemaJson {
       }
       List<String> vocabulary = n.has("vocabulary")
           ? strings(n.get("vocabulary"), path + ".vocabulary") : List.of();
+      if (vocabulary.size() > MAX_VOCABULARY
+          || new java.util.HashSet<>(vocabulary).size() != vocabulary.size()) {
+        throw new SchemaFormatException(source + ": " + path + ".vocabulary: expected at most "
+            + MAX_VOCABULARY + " distinct categories, got " + vocabulary.size() + " entries");
+      }
       return new FeatureSpec(nameNode.asText(), type, bool(n, path, "required", true),
           bool(n, path, "nullable", false), bool(n, path, "sensitive", false), min, max,
           bool(n, path, "allow_nan", false), vocabulary, dim == null ? 0 : dim.asInt(),
@@ -321,8 +340,8 @@ final class SchemaJson {
       if (v == null) {
         return absent;
       }
-      if (!v.isNumber()) {
-        throw fail(path + '.' + field, "a number", v);
+      if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+        throw fail(path + '.' + field, "a finite number", v);
       }
       return v.asDouble();
     }

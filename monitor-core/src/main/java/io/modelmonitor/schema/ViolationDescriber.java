@@ -61,11 +61,11 @@ final class ViolationDescriber implements ViolationListener {
           return "expected " + schema.shape() + ", got " + typeName(raw);
         }
         if (raw instanceof RuntimeException) {
-          return "extractor threw " + raw.getClass().getSimpleName();
+          return "reading it threw " + raw.getClass().getSimpleName();
         }
         return "expected " + expected(spec) + ", got "
             + (raw != null ? (typeName(raw) + ' ' + show(raw, sensitive)).strip()
-                : show(value, sensitive));
+                : Double.isNaN(value) ? "null" : show(value, sensitive));
       case NAN_OR_INFINITE:
         return spec != null && spec.type() == FeatureType.VECTOR
             ? "non-finite element" : show(value, sensitive);
@@ -124,13 +124,34 @@ final class ViolationDescriber implements ViolationListener {
     if (raw instanceof String) {
       return '"' + shorten((String) raw) + '"';
     }
-    if (raw instanceof Number || raw instanceof Boolean || raw instanceof Enum) {
+    if (raw instanceof Integer || raw instanceof Long || raw instanceof Short
+        || raw instanceof Byte || raw instanceof Double || raw instanceof Float
+        || raw instanceof Boolean) {
       return String.valueOf(raw);
     }
-    return ""; // arrays, maps, objects: the type name says enough
+    if (raw instanceof Enum) {
+      return shorten(((Enum<?>) raw).name());
+    }
+    // arrays, maps, big or unknown numbers, objects: the type name says enough, and their
+    // toString() may be huge or slow
+    return "";
   }
 
-  private static String shorten(String s) {
-    return s.length() <= MAX_SHOWN ? s : s.substring(0, MAX_SHOWN) + "...";
+  /** Cuts long text and escapes control characters, so no value can forge a log line. */
+  static String shorten(String s) {
+    String cut = s.length() <= MAX_SHOWN ? s : s.substring(0, MAX_SHOWN) + "...";
+    StringBuilder sb = null;
+    for (int i = 0; i < cut.length(); i++) {
+      char c = cut.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        if (sb == null) {
+          sb = new StringBuilder(cut.substring(0, i));
+        }
+        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? cut : sb.toString();
   }
 }

@@ -186,7 +186,7 @@ class SchemaFilesTest {
     assertRejected(head + "\"features\":[]}", InputShape.FLOAT_ARRAY,
         "shape: expected \"float_array\"", "\"map\"");
     assertRejected(head + "\"features\":[{\"name\":\"price\",\"type\":\"numeric\","
-        + "\"max\":\"high\"}]}", InputShape.MAP, "features[0].max: expected a number, got "
+        + "\"max\":\"high\"}]}", InputShape.MAP, "features[0].max: expected a finite number, got "
         + "\"high\"");
     assertRejected(head + "\"features\":[{\"name\":\"price\",\"type\":\"money\"}]}",
         InputShape.MAP, "features[0].type: expected one of numeric", "\"money\"");
