@@ -49,6 +49,22 @@ public final class MetricNames {
   /** Inputs with at least one schema violation. */
   public static final String INVALID_INPUTS = "model.input.invalid";
 
+  /**
+   * Drift of a feature (or {@code _prediction}) against the baseline in the last closed window,
+   * tagged {@link #TAG_FEATURE} and {@link #TAG_STATISTIC}; 0 while the window had fewer samples
+   * than the policy's minimum (see {@link #DRIFT_SAMPLES}), never NaN.
+   */
+  public static final String DRIFT = "model.drift";
+
+  /** Live observations of a feature in the last closed window, tagged {@link #TAG_FEATURE}. */
+  public static final String DRIFT_SAMPLES = "model.drift.samples";
+
+  /**
+   * Drift verdict of a feature in the last closed window: 0 no data, 1 ok, 2 warn, 3 alert
+   * (the ordinal of {@code DriftStatus}), tagged {@link #TAG_FEATURE}.
+   */
+  public static final String DRIFT_STATUS = "model.drift.status";
+
   /** Failures inside monitoring itself, tagged {@link #TAG_CAUSE}. */
   public static final String MONITOR_ERRORS = "model.monitor.errors";
 
@@ -72,6 +88,9 @@ public final class MetricNames {
 
   /** Tag key: the kind of a violation. */
   public static final String TAG_KIND = "kind";
+
+  /** Tag key: the drift statistic, such as {@code psi} or {@code jensen_shannon}. */
+  public static final String TAG_STATISTIC = "statistic";
 
   /** Tag key: the cause of a monitor error. */
   public static final String TAG_CAUSE = "cause";

@@ -1,5 +1,6 @@
 package io.modelmonitor;
 
+import io.modelmonitor.drift.DriftReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param windowViolations input-schema violations in the last closed window (empty without a
  *     schema)
  * @param totalViolations input-schema violations since start
+ * @param windowDrift drift against the baseline in the last closed window (empty without one)
+ * @param totalDrift drift against the baseline of everything observed since start
  * @param inFlight calls started and not yet finished at the moment of the snapshot
  * @param monitorErrors failures inside monitoring itself since start (invalid samples, internal
  *     errors); they never affected the monitored calls
@@ -42,6 +45,8 @@ public record ModelSnapshot(
     BatchSummary totalBatches,
     ViolationSummary windowViolations,
     ViolationSummary totalViolations,
+    DriftReport windowDrift,
+    DriftReport totalDrift,
     long inFlight,
     long monitorErrors) {
 
@@ -61,6 +66,8 @@ public record ModelSnapshot(
    * @param totalBatches see {@link #totalBatches()}
    * @param windowViolations see {@link #windowViolations()}
    * @param totalViolations see {@link #totalViolations()}
+   * @param windowDrift see {@link #windowDrift()}
+   * @param totalDrift see {@link #totalDrift()}
    * @param inFlight see {@link #inFlight()}
    * @param monitorErrors see {@link #monitorErrors()}
    */
@@ -78,6 +85,8 @@ public record ModelSnapshot(
     Objects.requireNonNull(totalBatches, "totalBatches");
     Objects.requireNonNull(windowViolations, "windowViolations");
     Objects.requireNonNull(totalViolations, "totalViolations");
+    Objects.requireNonNull(windowDrift, "windowDrift");
+    Objects.requireNonNull(totalDrift, "totalDrift");
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.modelmonitor;
 
+import io.modelmonitor.drift.DriftPolicy;
 import io.modelmonitor.schema.SchemaPolicy;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,6 +32,7 @@ public final class MonitorConfig {
   private final int maxThreadCells;
   private final SchemaPolicy schemaPolicy;
   private final Duration violationLogInterval;
+  private final DriftPolicy drift;
 
   private MonitorConfig(Builder b) {
     this.latencyLowest = b.latencyLowest;
@@ -42,6 +44,7 @@ public final class MonitorConfig {
     this.maxThreadCells = b.maxThreadCells;
     this.schemaPolicy = b.schemaPolicy;
     this.violationLogInterval = b.violationLogInterval;
+    this.drift = b.drift;
   }
 
   /**
@@ -81,7 +84,8 @@ public final class MonitorConfig {
         .maxBatchSize(config.maxBatchSize)
         .maxThreadCells(config.maxThreadCells)
         .schemaPolicy(config.schemaPolicy)
-        .violationLogInterval(config.violationLogInterval);
+        .violationLogInterval(config.violationLogInterval)
+        .drift(config.drift);
   }
 
   /**
@@ -169,6 +173,15 @@ public final class MonitorConfig {
     return violationLogInterval;
   }
 
+  /**
+   * Returns how drift against the baseline is judged and sampled.
+   *
+   * @return the policy; {@link DriftPolicy#DEFAULTS} by default
+   */
+  public DriftPolicy drift() {
+    return drift;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -184,6 +197,7 @@ public final class MonitorConfig {
         && maxThreadCells == that.maxThreadCells
         && schemaPolicy == that.schemaPolicy
         && violationLogInterval.equals(that.violationLogInterval)
+        && drift.equals(that.drift)
         && latencyLowest.equals(that.latencyLowest)
         && latencyHighest.equals(that.latencyHighest)
         && latencyBuckets.equals(that.latencyBuckets);
@@ -192,7 +206,7 @@ public final class MonitorConfig {
   @Override
   public int hashCode() {
     return Objects.hash(latencyLowest, latencyHighest, latencyPrecision, latencyBuckets,
-        maxErrorTypes, maxBatchSize, maxThreadCells, schemaPolicy, violationLogInterval);
+        maxErrorTypes, maxBatchSize, maxThreadCells, schemaPolicy, violationLogInterval, drift);
   }
 
   @Override
@@ -201,7 +215,7 @@ public final class MonitorConfig {
         + ", precision=" + latencyPrecision + ", buckets=" + latencyBuckets
         + ", maxErrorTypes=" + maxErrorTypes + ", maxBatchSize=" + maxBatchSize
         + ", maxThreadCells=" + maxThreadCells + ", schemaPolicy=" + schemaPolicy
-        + ", violationLogInterval=" + violationLogInterval + '}';
+        + ", violationLogInterval=" + violationLogInterval + ", drift=" + drift + '}';
   }
 
   /** Builds a {@link MonitorConfig}. Not thread-safe; each setter validates at once. */
@@ -222,8 +236,20 @@ public final class MonitorConfig {
     private int maxThreadCells = 128;
     private SchemaPolicy schemaPolicy = SchemaPolicy.OBSERVE;
     private Duration violationLogInterval = Duration.ofSeconds(1);
+    private DriftPolicy drift = DriftPolicy.DEFAULTS;
 
     private Builder() {}
+
+    /**
+     * Sets how drift against the baseline is judged and sampled.
+     *
+     * @param policy the policy; default {@link DriftPolicy#DEFAULTS}
+     * @return this builder
+     */
+    public Builder drift(DriftPolicy policy) {
+      this.drift = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
 
     /**
      * Sets how many threads get a recording cell of their own (see

@@ -94,7 +94,7 @@ public final class MonitorRegistry implements AutoCloseable {
     checkName("model name", name);
     checkName("model version", version);
     Objects.requireNonNull(config, "config");
-    return core.monitor(name, version, null, config);
+    return core.monitor(name, version, null, null, null, config);
   }
 
   /**
@@ -137,7 +137,112 @@ public final class MonitorRegistry implements AutoCloseable {
     checkName("model version", version);
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(config, "config");
-    return core.monitor(name, version, schema, config);
+    return core.monitor(name, version, schema, null, null, config);
+  }
+
+  /**
+   * Starts describing a monitor with everything it may compare against: input schema, training
+   * baseline, prediction spec, configuration. {@link MonitorBuilder#build()} returns the monitor
+   * of that name, creating it on first use.
+   *
+   * <pre>{@code
+   * ModelMonitor<Map<String, Object>, Float> ctr = registry
+   *     .<Map<String, Object>, Float>monitorBuilder("ctr", "v7")
+   *     .schema(schema)
+   *     .baseline(Baseline.read(Path.of("ctr-v7.baseline.json")))
+   *     .prediction(PredictionSpec.score(Float::doubleValue))
+   *     .build();
+   * }</pre>
+   *
+   * @param name the model name (see {@link #monitor(String, String)})
+   * @param version the model version
+   * @param <I> the model's input type
+   * @param <O> the model's output type
+   * @return a builder
+   */
+  public <I, O> MonitorBuilder<I, O> monitorBuilder(String name, String version) {
+    return new MonitorBuilder<>(name, version);
+  }
+
+  /**
+   * Describes one monitor; see {@link #monitorBuilder(String, String)}. Not thread-safe.
+   *
+   * @param <I> the model's input type
+   * @param <O> the model's output type
+   */
+  public final class MonitorBuilder<I, O> {
+
+    private final String name;
+    private final String version;
+    private FeatureSchema<? super I> schema;
+    private io.modelmonitor.drift.Baseline baseline;
+    private io.modelmonitor.drift.PredictionSpec<? super O> prediction;
+    private MonitorConfig config = core.defaultConfig();
+
+    private MonitorBuilder(String name, String version) {
+      checkName("model name", name);
+      checkName("model version", version);
+      this.name = name;
+      this.version = version;
+    }
+
+    /**
+     * Sets the schema every input is checked against; it also reads the features whose
+     * distributions are compared with the baseline.
+     *
+     * @param schema the schema
+     * @return this builder
+     */
+    public MonitorBuilder<I, O> schema(FeatureSchema<? super I> schema) {
+      this.schema = Objects.requireNonNull(schema, "schema");
+      return this;
+    }
+
+    /**
+     * Sets the training baseline live feature and prediction distributions are compared with.
+     *
+     * @param baseline the baseline; its feature profiles must fit the schema's feature types
+     * @return this builder
+     */
+    public MonitorBuilder<I, O> baseline(io.modelmonitor.drift.Baseline baseline) {
+      this.baseline = Objects.requireNonNull(baseline, "baseline");
+      return this;
+    }
+
+    /**
+     * Sets what to observe in the model's output.
+     *
+     * @param prediction a score or label spec
+     * @return this builder
+     */
+    public MonitorBuilder<I, O> prediction(
+        io.modelmonitor.drift.PredictionSpec<? super O> prediction) {
+      this.prediction = Objects.requireNonNull(prediction, "prediction");
+      return this;
+    }
+
+    /**
+     * Sets the monitor's policy.
+     *
+     * @param config the configuration; default the registry's
+     * @return this builder
+     */
+    public MonitorBuilder<I, O> config(MonitorConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Returns the monitor of this name, creating it on first use.
+     *
+     * @return the monitor
+     * @throws IllegalArgumentException if the model is already monitored differently, or the
+     *     baseline does not fit the schema or the prediction spec
+     * @throws IllegalStateException if the registry is closed
+     */
+    public ModelMonitor<I, O> build() {
+      return core.monitor(name, version, schema, baseline, prediction, config);
+    }
   }
 
   /**

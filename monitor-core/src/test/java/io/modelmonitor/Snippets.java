@@ -2,6 +2,10 @@ package io.modelmonitor;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modelmonitor.drift.Baseline;
+import io.modelmonitor.drift.DriftStatistic;
+import io.modelmonitor.drift.FeatureDrift;
+import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.schema.FeatureSchema;
 import io.modelmonitor.schema.InputShape;
 import io.modelmonitor.schema.SchemaPolicy;
@@ -85,6 +89,34 @@ final class Snippets {
         FeatureSchema.read(dir.resolve("ctr-v7.schema.json"), InputShape.MAP);
     // end::infer[]
     return schema;
+  }
+
+  record Request(double price, String category, float[] userEmbedding) {}
+
+  static ModelSnapshot drift(MonitorRegistry monitors, List<Request> trainingRows,
+      double[] trainingScores, List<Request> traffic) {
+    // tag::drift[]
+    FeatureSchema<Request> schema = FeatureSchema.forRecord(Request.class).build();
+    Baseline baseline = Baseline.builder()
+        .features(trainingRows, schema)        // binned profile of every feature
+        .predictions(trainingScores)           // and of the model's scores
+        .metric("test_auc", 0.781)
+        .build();
+    ModelMonitor<Request, Double> ctr = monitors.<Request, Double>monitorBuilder("ctr", "v8")
+        .schema(schema)
+        .baseline(baseline)
+        .prediction(PredictionSpec.score(Double::doubleValue))
+        .build();
+
+    Function<Request, Double> predict = ctr.decorateFunction(r -> r.price() / 1_000);
+    traffic.forEach(predict::apply);
+
+    monitors.tickNow(); // the reporter thread does this every reporting interval
+    FeatureDrift price = ctr.snapshot().windowDrift().feature("price").orElseThrow();
+    System.out.printf("price: PSI %.3f, Wasserstein %.3f std -> %s%n",
+        price.value(DriftStatistic.PSI), price.value(DriftStatistic.WASSERSTEIN), price.status());
+    // end::drift[]
+    return ctr.snapshot();
   }
 
   private Snippets() {}

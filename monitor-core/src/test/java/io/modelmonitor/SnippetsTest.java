@@ -52,6 +52,24 @@ class SnippetsTest {
   }
 
   @Test
+  void driftSnippet_flagsAShiftedPrice() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    List<Snippets.Request> training = new java.util.ArrayList<>();
+    List<Snippets.Request> traffic = new java.util.ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      training.add(new Snippets.Request(100 + 50 * r.nextDouble(), "shoes", new float[] {1, 0}));
+      traffic.add(new Snippets.Request(130 + 50 * r.nextDouble(), "shoes", new float[] {1, 0}));
+    }
+    double[] scores = training.stream().mapToDouble(q -> q.price() / 1_000).toArray();
+    try (MonitorRegistry monitors = MonitorRegistry.builder().build()) {
+      ModelSnapshot s = Snippets.drift(monitors, training, scores, traffic);
+      assertThat(s.windowDrift().feature("price").orElseThrow().status())
+          .isEqualTo(io.modelmonitor.drift.DriftStatus.ALERT);
+      assertThat(s.windowDrift().prediction().samples()).isEqualTo(5_000);
+    }
+  }
+
+  @Test
   void readme_containsEverySnippetVerbatim() throws IOException {
     String source = Files.readString(
         Path.of("src/test/java/io/modelmonitor/Snippets.java"));

@@ -224,17 +224,27 @@ public final class NumericProfile implements FeatureProfile {
     if (finite.length == 0) {
       throw new IllegalArgumentException("no finite values to profile");
     }
-    double[] edges = new double[bins + 1];
-    int n = 0;
-    edges[n++] = finite[0];
-    for (int j = 1; j < bins; j++) {
-      double q = nearestRank(finite, (double) j / bins);
-      if (q > edges[n - 1] && q < finite[finite.length - 1]) {
-        edges[n++] = q;
+    double[] distinct = Arrays.stream(finite).distinct().toArray();
+    double[] edges;
+    if (distinct.length <= bins) {
+      // few distinct values (booleans, small counts): one bin per value, the first edge
+      // doubled so the smallest value gets the closed bin [v0, v0] of its own
+      edges = new double[distinct.length + 1];
+      edges[0] = distinct[0];
+      System.arraycopy(distinct, 0, edges, 1, distinct.length);
+    } else {
+      edges = new double[bins + 1];
+      int n = 0;
+      edges[n++] = finite[0];
+      for (int j = 1; j < bins; j++) {
+        double q = nearestRank(finite, (double) j / bins);
+        if (q > edges[n - 1] && q < finite[finite.length - 1]) {
+          edges[n++] = q;
+        }
       }
+      edges[n++] = finite[finite.length - 1];
+      edges = Arrays.copyOf(edges, n);
     }
-    edges[n++] = finite[finite.length - 1];
-    edges = Arrays.copyOf(edges, n);
     double mean = 0;
     for (double v : finite) {
       mean += v;

@@ -17,6 +17,9 @@ final class Aggregate {
   final Histogram latency;
   final long[] errors;
   final long[] violations;
+  final long[] bins;
+  final double[] moments;
+  private final DriftTracker tracker;
   long invalidInputs;
   long success;
   long errorTotal;
@@ -28,10 +31,16 @@ final class Aggregate {
   Histogram itemLatency;
   long batchItems;
 
-  Aggregate(LatencyLayout layout, int errorSlots, int violationCells) {
+  Aggregate(LatencyLayout layout, int errorSlots, int violationCells, DriftTracker tracker) {
     this.latency = layout.newHistogram();
     this.errors = new long[errorSlots];
     this.violations = new long[violationCells];
+    this.tracker = tracker;
+    this.bins = new long[tracker == null ? 0 : tracker.binCells];
+    this.moments = new double[tracker == null ? 0 : tracker.momentCells];
+    if (tracker != null) {
+      tracker.resetMoments(moments);
+    }
   }
 
   void add(CellInterval interval) {
@@ -43,6 +52,12 @@ final class Aggregate {
     }
     for (int i = 0; i < violations.length; i++) {
       violations[i] += interval.violations[i];
+    }
+    for (int i = 0; i < bins.length; i++) {
+      bins[i] += interval.bins[i];
+    }
+    if (tracker != null) {
+      tracker.mergeMoments(moments, interval.moments);
     }
     invalidInputs += interval.invalidInputs;
     success += interval.success;
@@ -66,6 +81,10 @@ final class Aggregate {
     latency.reset();
     Arrays.fill(errors, 0);
     Arrays.fill(violations, 0);
+    Arrays.fill(bins, 0);
+    if (tracker != null) {
+      tracker.resetMoments(moments);
+    }
     invalidInputs = 0;
     success = 0;
     errorTotal = 0;

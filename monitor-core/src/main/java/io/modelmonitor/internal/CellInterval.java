@@ -23,6 +23,7 @@ final class CellInterval {
   static final VarHandle REJECTED;
   static final VarHandle LATENCY_SUM;
   static final VarHandle INVALID_INPUTS;
+  static final VarHandle OBSERVED;
 
   static {
     try {
@@ -32,6 +33,7 @@ final class CellInterval {
       REJECTED = l.findVarHandle(CellInterval.class, "rejected", long.class);
       LATENCY_SUM = l.findVarHandle(CellInterval.class, "latencySumNanos", long.class);
       INVALID_INPUTS = l.findVarHandle(CellInterval.class, "invalidInputs", long.class);
+      OBSERVED = l.findVarHandle(CellInterval.class, "observed", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -42,6 +44,11 @@ final class CellInterval {
   final long[] errors;
   /** Violation counts by {@code slot * kinds + kind}; empty without a schema. */
   final long[] violations;
+  /** Live distribution counts per baseline bin; empty without a baseline (see DriftTracker). */
+  final long[] bins;
+  /** Live moments per tracked feature; empty without a baseline. */
+  final double[] moments;
+  private final DriftTracker tracker;
   long success;
   long errorTotal;
   long rejected;
@@ -49,15 +56,25 @@ final class CellInterval {
   long latencySumNanos;
   /** Inputs with at least one violation. */
   long invalidInputs;
+  /** Observations of distributions (sampled calls). */
+  long observed;
 
-  CellInterval(LatencyLayout layout, int errorSlots, int violationCells, boolean shared) {
+  CellInterval(LatencyLayout layout, int errorSlots, int violationCells, DriftTracker tracker,
+      boolean shared) {
     this.latency = shared ? layout.newAtomicHistogram() : layout.newHistogram();
     this.errors = new long[errorSlots];
     this.violations = new long[violationCells];
+    this.tracker = tracker;
+    this.bins = new long[tracker == null ? 0 : tracker.binCells];
+    this.moments = new double[tracker == null ? 0 : tracker.momentCells];
+    if (tracker != null) {
+      tracker.resetMoments(moments);
+    }
   }
 
   boolean isEmpty() {
-    return success == 0 && errorTotal == 0 && rejected == 0 && invalidInputs == 0;
+    return success == 0 && errorTotal == 0 && rejected == 0 && invalidInputs == 0
+        && observed == 0;
   }
 
   void reset() {
@@ -69,5 +86,10 @@ final class CellInterval {
     rejected = 0;
     latencySumNanos = 0;
     invalidInputs = 0;
+    observed = 0;
+    Arrays.fill(bins, 0);
+    if (tracker != null) {
+      tracker.resetMoments(moments);
+    }
   }
 }

@@ -10,6 +10,9 @@ import io.modelmonitor.MonitorConfig;
 import io.modelmonitor.Outcomes;
 import io.modelmonitor.Ticker;
 import io.modelmonitor.ViolationSummary;
+import io.modelmonitor.drift.Baseline;
+import io.modelmonitor.drift.DriftReport;
+import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.internal.MonitorErrors.Cause;
 import io.modelmonitor.schema.FeatureSchema;
 import io.modelmonitor.schema.SchemaPolicy;
@@ -63,6 +66,11 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   private final long violationLogIntervalNanos;
   /** Ticker value before which no violation line is logged; LOG policy only. */
   private final AtomicLong nextViolationLog = new AtomicLong(Long.MIN_VALUE);
+  private final Baseline baseline;
+  private final PredictionSpec<? super O> prediction;
+  /** Null when nothing is compared with a baseline. */
+  private final DriftTracker tracker;
+  private final int stride;
 
   /** Guarded by {@code recordings.lock}. */
   private long windowStartTicks;
@@ -70,13 +78,14 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
 
   /** The result of the last closed window; immutable. */
   record ClosedWindow(Duration length, Outcomes outcomes, LatencySummary latency,
-      BatchSummary batches, ViolationSummary violations) {
+      BatchSummary batches, ViolationSummary violations, DriftReport drift) {
     static final ClosedWindow NONE = new ClosedWindow(Duration.ZERO, Outcomes.EMPTY,
-        LatencySummary.EMPTY, BatchSummary.EMPTY, ViolationSummary.EMPTY);
+        LatencySummary.EMPTY, BatchSummary.EMPTY, ViolationSummary.EMPTY, DriftReport.EMPTY);
   }
 
   DefaultModelMonitor(String name, String version, MonitorConfig config, Ticker ticker,
-      Clock clock, FeatureSchema<? super I> schema) {
+      Clock clock, FeatureSchema<? super I> schema, Baseline baseline,
+      PredictionSpec<? super O> prediction) {
     this.name = name;
     this.version = version;
     this.config = config;
@@ -91,8 +100,14 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     this.policy = config.schemaPolicy();
     this.violationLogIntervalNanos = config.violationLogInterval().toNanos();
     int violationCells = schema == null ? 0 : (schema.features().size() + 2) * KINDS.length;
+    this.baseline = baseline;
+    this.prediction = prediction;
+    this.tracker = DriftTracker.create(schema, baseline,
+        prediction != null && prediction.isScore(), prediction != null && !prediction.isScore(),
+        config.drift());
+    this.stride = tracker == null ? 0 : tracker.stride();
     this.recordings = new Recordings(layout, errorTypes.slotCount(), violationCells,
-        maxBatchSize, config.maxThreadCells());
+        maxBatchSize, config.maxThreadCells(), tracker);
     this.createdTicks = ticker.read();
     this.windowStartTicks = createdTicks;
   }
@@ -165,10 +180,14 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     Objects.requireNonNull(function, "function must not be null");
     RecordingCell cell = enter();
     admit(cell, input);
+    boolean sampled = sampleInput(cell, input);
     long start = now();
     try {
       O result = function.apply(input);
       exitSuccess(cell, start);
+      if (sampled) {
+        observeOutput(cell, result);
+      }
       return result;
     } catch (RuntimeException e) {
       exitError(cell, start, e);
@@ -186,6 +205,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     try {
       O result = supplier.get();
       exitSuccess(cell, start);
+      maybeObserveOutput(cell, result);
       return result;
     } catch (RuntimeException e) {
       exitError(cell, start, e);
@@ -201,10 +221,14 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     Objects.requireNonNull(function, "function must not be null");
     RecordingCell cell = enter();
     admit(cell, input);
+    boolean sampled = sampleInput(cell, input);
     long start = now();
     try {
       O result = function.apply(input);
       exitSuccess(cell, start);
+      if (sampled) {
+        observeOutput(cell, result);
+      }
       return result;
     } catch (Exception e) { // precise rethrow: only E or unchecked can arrive here
       exitError(cell, start, e);
@@ -222,6 +246,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     try {
       O result = supplier.get();
       exitSuccess(cell, start);
+      maybeObserveOutput(cell, result);
       return result;
     } catch (Exception e) {
       exitError(cell, start, e);
@@ -254,7 +279,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       return null;
     }
     try {
-      stage.whenComplete((value, failure) -> completeAsync(start, failure));
+      stage.whenComplete((value, failure) -> completeAsync(start, value, failure));
     } catch (RuntimeException e) {
       release(cell);
       errors.record(Cause.INTERNAL, "could not observe completion stage", e);
@@ -267,10 +292,16 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     Objects.requireNonNull(function, "function must not be null");
     RecordingCell cell = enter();
     admitBatch(cell, inputs);
+    sampleBatch(cell, inputs);
     long start = now();
     try {
       List<O> result = function.apply(inputs);
       exitBatch(cell, start, inputs, null);
+      if (result != null && prediction != null && tracker != null) {
+        for (O o : result) {
+          maybeObserveOutput(cell, o);
+        }
+      }
       return result;
     } catch (RuntimeException e) {
       exitBatch(cell, start, inputs, e);
@@ -487,6 +518,78 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     }
   }
 
+  // ================================================================ distributions
+
+  /** Decides whether this call is sampled and, if so, counts its input's distributions. */
+  private boolean sampleInput(RecordingCell cell, I input) {
+    if (tracker == null || cell == null) {
+      return false;
+    }
+    try {
+      if (!cell.sample(stride)) {
+        return false;
+      }
+      if (schema != null) {
+        cell.observe(schema, input);
+      }
+      return true;
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not observe the input", e);
+      return false;
+    } catch (Error e) {
+      release(cell);
+      throw e;
+    }
+  }
+
+  private void sampleBatch(RecordingCell cell, List<I> inputs) {
+    if (tracker == null || cell == null || inputs == null || schema == null) {
+      return;
+    }
+    try {
+      for (I input : inputs) {
+        if (cell.sample(stride)) {
+          cell.observe(schema, input);
+        }
+      }
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not observe the batch", e);
+    } catch (Error e) {
+      release(cell);
+      throw e;
+    }
+  }
+
+  /** For calls without an input to sample by: samples on the output alone. */
+  private void maybeObserveOutput(RecordingCell cell, O result) {
+    if (tracker == null || prediction == null || cell == null) {
+      return;
+    }
+    try {
+      if (cell.sample(stride)) {
+        observeOutput(cell, result);
+      }
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not observe the output", e);
+    }
+  }
+
+  private void observeOutput(RecordingCell cell, O result) {
+    if (prediction == null) {
+      return;
+    }
+    try {
+      if (prediction.isScore()) {
+        cell.observeScore(result == null ? Double.NaN
+            : prediction.scoreReader().applyAsDouble(result));
+      } else {
+        cell.observeLabel(result == null ? null : prediction.labelReader().apply(result));
+      }
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not read the prediction", e);
+    }
+  }
+
   // ================================================================ hot-path steps
 
   private RecordingCell enter() {
@@ -624,11 +727,12 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     }
   }
 
-  private void completeAsync(long start, Throwable failure) {
+  private void completeAsync(long start, O value, Throwable failure) {
     RecordingCell cell = cellOrNull();
     try {
       if (failure == null) {
         exitSuccess(cell, start);
+        maybeObserveOutput(cell, value);
       } else if (!(ErrorTypes.unwrap(failure) instanceof Error)) {
         exitError(cell, start, failure);
       } // an Error is not an outcome, as on the synchronous path: only release the call
@@ -659,7 +763,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       Aggregate w = recordings.window;
       long lengthNanos = Math.max(0, nowTicks - windowStartTicks);
       ClosedWindow closed = new ClosedWindow(Duration.ofNanos(lengthNanos),
-          w.outcomes(errorTypes), w.latencySummary(), w.batchSummary(), violations(w));
+          w.outcomes(errorTypes), w.latencySummary(), w.batchSummary(), violations(w),
+          drift(w));
       w.reset();
       windowStartTicks = nowTicks;
       lastWindow = closed;
@@ -680,7 +785,33 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     return new ModelSnapshot(name, version, timestamp, window.length(),
         Duration.ofNanos(uptime), window.outcomes(), t.outcomes(errorTypes), window.latency(),
         t.latencySummary(), window.batches(), t.batchSummary(), window.violations(),
-        violations(t), recordings.inFlight(), errors.total());
+        violations(t), window.drift(), drift(t), recordings.inFlight(), errors.total());
+  }
+
+  private DriftReport drift(Aggregate a) {
+    return tracker == null ? DriftReport.EMPTY : tracker.report(a.bins, a.moments);
+  }
+
+  Baseline baselineOrNull() {
+    return baseline;
+  }
+
+  DriftTracker tracker() {
+    return tracker;
+  }
+
+  /** The last closed window's drift of {@code feature} ({@code _prediction} included). */
+  io.modelmonitor.drift.FeatureDrift lastDrift(String feature) {
+    DriftReport r = lastWindow.drift();
+    if (DriftTracker.PREDICTION.equals(feature)) {
+      return r.prediction();
+    }
+    return r.feature(feature).orElse(null);
+  }
+
+  /** "score", "label" or "none": what the prediction spec reads, for equality checks. */
+  String predictionKind() {
+    return prediction == null ? "none" : prediction.isScore() ? "score" : "label";
   }
 
   private ViolationSummary violations(Aggregate a) {

@@ -93,6 +93,7 @@ final class MicrometerBinding {
     counter(MetricNames.PREDICTIONS, "Model calls by outcome",
         Tags.of(TAG_OUTCOME, MetricNames.OUTCOME_REJECTED), a -> a.rejected);
     bindViolations();
+    bindDrift();
     counter(MetricNames.BATCHES, "Batch model calls",
         Tags.empty(), a -> a.batchSizes == null ? 0 : a.batchSizes.getTotalCount());
     counter(MetricNames.BATCH_ITEMS, "Items in batch model calls", Tags.empty(),
@@ -143,6 +144,36 @@ final class MicrometerBinding {
                 MetricNames.TAG_KIND, kind.tag()), a -> a.violations[cell]);
       }
     }
+  }
+
+  /** Drift gauges per tracked feature: statistics, samples and status of the last window. */
+  private void bindDrift() {
+    DriftTracker tracker = monitor.tracker();
+    if (tracker == null) {
+      return;
+    }
+    tracker.exported().forEach((feature, statistics) -> {
+      Tags featureTag = Tags.of(MetricNames.TAG_FEATURE, feature);
+      for (io.modelmonitor.drift.DriftStatistic statistic : statistics) {
+        meters.add(Gauge.builder(MetricNames.DRIFT, monitor, m -> {
+          io.modelmonitor.drift.FeatureDrift d = m.lastDrift(feature);
+          return d == null ? 0 : d.value(statistic);
+        }).description("Drift against the training baseline in the last closed window; 0 "
+                + "without enough samples")
+            .tags(tags).tags(featureTag).tag(MetricNames.TAG_STATISTIC, statistic.tag())
+            .strongReference(true).register(registry));
+      }
+      meters.add(Gauge.builder(MetricNames.DRIFT_SAMPLES, monitor, m -> {
+        io.modelmonitor.drift.FeatureDrift d = m.lastDrift(feature);
+        return d == null ? 0 : d.samples();
+      }).description("Live observations behind the drift statistics of the last closed window")
+          .tags(tags).tags(featureTag).strongReference(true).register(registry));
+      meters.add(Gauge.builder(MetricNames.DRIFT_STATUS, monitor, m -> {
+        io.modelmonitor.drift.FeatureDrift d = m.lastDrift(feature);
+        return d == null ? 0 : d.status().ordinal();
+      }).description("Drift verdict of the last closed window: 0 no data, 1 ok, 2 warn, 3 alert")
+          .tags(tags).tags(featureTag).strongReference(true).register(registry));
+    });
   }
 
   /** Adds counters for exception types seen since the last call. Reporter thread only. */

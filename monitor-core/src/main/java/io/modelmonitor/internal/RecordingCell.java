@@ -30,7 +30,8 @@ import org.HdrHistogram.WriterReaderPhaser;
  * <p>A per-thread cell whose owner has died is drained one last time and dropped by the drainer
  * ({@link Thread#isAlive()} returning false happens-after every write of that thread).
  */
-final class RecordingCell implements io.modelmonitor.schema.ViolationListener {
+final class RecordingCell implements io.modelmonitor.schema.ViolationListener,
+    io.modelmonitor.schema.FeatureVisitor {
 
   private static final VarHandle STARTED;
   private static final VarHandle FINISHED;
@@ -48,9 +49,23 @@ final class RecordingCell implements io.modelmonitor.schema.ViolationListener {
     }
   }
 
+  private static final VarHandle TICK;
+
+  static {
+    try {
+      TICK = MethodHandles.lookup().findVarHandle(RecordingCell.class, "sampleTick", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** The owning thread, or null for the shared cell. */
   final Thread owner;
   final boolean shared;
+  private final DriftTracker tracker;
+  /** Calls seen for sampling; plain for an owned cell, atomic for the shared one. */
+  @SuppressWarnings("unused") // also accessed through TICK
+  private long sampleTick;
   private final WriterReaderPhaser phaser = new WriterReaderPhaser();
   private volatile CellInterval active;
 
@@ -64,10 +79,83 @@ final class RecordingCell implements io.modelmonitor.schema.ViolationListener {
   /** Drainer-only: the value of {@code writes} at the last swap. */
   long drainedWrites;
 
-  RecordingCell(Thread owner, CellInterval initial) {
+  RecordingCell(Thread owner, CellInterval initial, DriftTracker tracker) {
     this.owner = owner;
     this.shared = owner == null;
     this.active = initial;
+    this.tracker = tracker;
+  }
+
+  /** Whether this call is one of the sampled ones: every {@code stride}-th call of the cell. */
+  boolean sample(int stride) {
+    if (stride == 1) {
+      return true;
+    }
+    long tick = shared ? (long) TICK.getAndAdd(this, 1L) + 1 : ++sampleTick;
+    return tick % stride == 0;
+  }
+
+  /** Counts the distribution of every feature of {@code input}; {@code tracker} is not null. */
+  <T> void observe(io.modelmonitor.schema.FeatureSchema<T> schema, T input) {
+    long epoch = phaser.writerCriticalSectionEnter();
+    try {
+      schema.visit(input, this);
+      add(active, CellInterval.OBSERVED, active.observed, 1, shared);
+    } finally {
+      phaser.writerCriticalSectionExit(epoch);
+    }
+    wrote();
+  }
+
+  void observeScore(double score) {
+    long epoch = phaser.writerCriticalSectionEnter();
+    try {
+      CellInterval i = active;
+      tracker.predictionScore(i, score, shared);
+      add(i, CellInterval.OBSERVED, i.observed, 1, shared);
+    } finally {
+      phaser.writerCriticalSectionExit(epoch);
+    }
+    wrote();
+  }
+
+  void observeLabel(Object label) {
+    long epoch = phaser.writerCriticalSectionEnter();
+    try {
+      CellInterval i = active;
+      tracker.predictionLabel(i, label, shared);
+      add(i, CellInterval.OBSERVED, i.observed, 1, shared);
+    } finally {
+      phaser.writerCriticalSectionExit(epoch);
+    }
+    wrote();
+  }
+
+  // FeatureVisitor: called by schema.visit inside observe(), so inside the critical section
+
+  @Override
+  public void numeric(int featureIndex, double value) {
+    tracker.numeric(active, featureIndex, value, shared);
+  }
+
+  @Override
+  public void category(int featureIndex, String value) {
+    tracker.category(active, featureIndex, value, shared);
+  }
+
+  @Override
+  public void categoryId(int featureIndex, long id) {
+    tracker.categoryId(active, featureIndex, id, shared);
+  }
+
+  @Override
+  public void vector(int featureIndex, Object vector) {
+    tracker.vector(active, featureIndex, vector, shared);
+  }
+
+  @Override
+  public void missing(int featureIndex) {
+    tracker.missing(active, featureIndex, shared);
   }
 
   // ---- writers ----

@@ -57,6 +57,7 @@ final class Recordings {
   private final int violationCells;
   private final int maxBatchSize;
   private final int maxCells;
+  private final DriftTracker tracker;
   private final ThreadLocal<RecordingCell> local = ThreadLocal.withInitial(this::register);
   private final Object cellsLock = new Object();
   private volatile State state = State.EMPTY;
@@ -72,18 +73,22 @@ final class Recordings {
   private CellInterval sharedSpare;
 
   Recordings(LatencyLayout layout, int errorSlots, int violationCells, int maxBatchSize,
-      int maxCells) {
+      int maxCells, DriftTracker tracker) {
     this.layout = layout;
     this.errorSlots = errorSlots;
     this.violationCells = violationCells;
     this.maxBatchSize = maxBatchSize;
     this.maxCells = maxCells;
-    this.window = new Aggregate(layout, errorSlots, violationCells);
-    this.total = new Aggregate(layout, errorSlots, violationCells);
-    this.spare = new CellInterval(layout, errorSlots, violationCells, false);
-    this.sharedCell = new RecordingCell(null,
-        new CellInterval(layout, errorSlots, violationCells, true));
-    this.sharedSpare = new CellInterval(layout, errorSlots, violationCells, true);
+    this.tracker = tracker;
+    this.window = new Aggregate(layout, errorSlots, violationCells, tracker);
+    this.total = new Aggregate(layout, errorSlots, violationCells, tracker);
+    this.spare = interval(false);
+    this.sharedCell = new RecordingCell(null, interval(true), tracker);
+    this.sharedSpare = interval(true);
+  }
+
+  private CellInterval interval(boolean shared) {
+    return new CellInterval(layout, errorSlots, violationCells, tracker, shared);
   }
 
   /** The calling thread's cell; allocation-free after the thread's first call. */
@@ -112,9 +117,9 @@ final class Recordings {
       }
       CellInterval interval = pool.poll();
       if (interval == null) {
-        interval = new CellInterval(layout, errorSlots, violationCells, false);
+        interval = interval(false);
       }
-      RecordingCell cell = new RecordingCell(Thread.currentThread(), interval);
+      RecordingCell cell = new RecordingCell(Thread.currentThread(), interval, tracker);
       RecordingCell[] next = java.util.Arrays.copyOf(s.cells, s.cells.length + 1);
       next[s.cells.length] = cell;
       state = new State(next, s.retiredStarted, s.retiredFinished);

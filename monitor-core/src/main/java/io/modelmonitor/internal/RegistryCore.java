@@ -105,7 +105,8 @@ public final class RegistryCore {
 
   @SuppressWarnings("unchecked")
   public <I, O> ModelMonitor<I, O> monitor(String name, String version,
-      FeatureSchema<? super I> schema, MonitorConfig config) {
+      FeatureSchema<? super I> schema, io.modelmonitor.drift.Baseline baseline,
+      io.modelmonitor.drift.PredictionSpec<? super O> prediction, MonitorConfig config) {
     Entry existing = monitors.get(name);
     if (existing == null) {
       synchronized (lifecycleLock) {
@@ -115,7 +116,7 @@ public final class RegistryCore {
         }
         existing = monitors.get(name);
         if (existing == null) {
-          Entry created = create(name, version, schema, config);
+          Entry created = create(name, version, schema, baseline, prediction, config);
           monitors.put(name, created);
           startReporter();
           return (ModelMonitor<I, O>) created.monitor;
@@ -136,14 +137,25 @@ public final class RegistryCore {
       throw new IllegalArgumentException("model '" + name + ':' + version
           + "' is already monitored with another feature schema: " + m.schemaOrNull());
     }
+    if (!java.util.Objects.equals(m.baselineOrNull(), baseline)) {
+      throw new IllegalArgumentException("model '" + name + ':' + version
+          + "' is already monitored with another baseline");
+    }
+    String kind = prediction == null ? "none" : prediction.isScore() ? "score" : "label";
+    if (!m.predictionKind().equals(kind)) {
+      throw new IllegalArgumentException("model '" + name + ':' + version
+          + "' is already monitored with a " + m.predictionKind() + " prediction spec, not "
+          + kind);
+    }
     return (ModelMonitor<I, O>) m;
   }
 
   private Entry create(String name, String version, FeatureSchema<?> schema,
+      io.modelmonitor.drift.Baseline baseline, io.modelmonitor.drift.PredictionSpec<?> prediction,
       MonitorConfig config) {
     @SuppressWarnings({"unchecked", "rawtypes"})
-    DefaultModelMonitor<?, ?> monitor =
-        new DefaultModelMonitor(name, version, config, ticker, clock, schema);
+    DefaultModelMonitor<?, ?> monitor = new DefaultModelMonitor(name, version, config, ticker,
+        clock, schema, baseline, prediction);
     Entry entry = new Entry(monitor);
     try {
       for (MeterRegistry leaf : leafRegistries) {

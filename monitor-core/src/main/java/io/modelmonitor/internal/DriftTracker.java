@@ -1,0 +1,559 @@
+package io.modelmonitor.internal;
+
+import io.modelmonitor.drift.Baseline;
+import io.modelmonitor.drift.CategoricalProfile;
+import io.modelmonitor.drift.DriftPolicy;
+import io.modelmonitor.drift.DriftReport;
+import io.modelmonitor.drift.DriftStatistic;
+import io.modelmonitor.drift.DriftStatistics;
+import io.modelmonitor.drift.DriftStatus;
+import io.modelmonitor.drift.FeatureDrift;
+import io.modelmonitor.drift.FeatureProfile;
+import io.modelmonitor.drift.NumericProfile;
+import io.modelmonitor.drift.VectorProfile;
+import io.modelmonitor.schema.FeatureSchema;
+import io.modelmonitor.schema.FeatureSpec;
+import io.modelmonitor.schema.FeatureType;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Live distributions against a baseline: where each observed value is counted, and the drift
+ * statistics computed from those counts when a window closes.
+ *
+ * <p>Design note. Every tracked feature owns a fixed stretch of a cell's {@code bins} (one count
+ * per baseline bin) and {@code moments} ({@value #MOMENTS} doubles: count, sum and sum of
+ * squares of {@code x - baseline mean}, min, max; vectors add their component sums). Writes
+ * happen inside the cell's phaser critical section, plainly for a per-thread cell and atomically
+ * (CAS loops for doubles) for the shared cell, so memory is fixed per feature whatever the
+ * traffic: a million distinct categories all land in the {@code other} bin. Reading, merging and
+ * statistics happen on the drainer side only.
+ */
+final class DriftTracker {
+
+  static final int MOMENTS = 5;
+  static final String PREDICTION = "_prediction";
+
+  private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle DOUBLES = MethodHandles.arrayElementVarHandle(double[].class);
+
+  private enum Kind { NUMERIC, CATEGORICAL, VECTOR }
+
+  /** One tracked feature (or the prediction). */
+  private static final class Slot {
+    final String name;
+    final Kind kind;
+    final NumericProfile numeric; // the feature's, or the vector's norms
+    final CategoricalProfile categorical;
+    final int binOffset;
+    final int bins;
+    final int momentOffset;
+    final int vectorOffset;
+    final int dimension;
+    final double center;
+    final double[] baseMean;
+    final double[] baseShares;
+    final double[] edges;
+
+    Slot(String name, FeatureProfile p, int binOffset, int momentOffset, int vectorOffset) {
+      this.name = name;
+      this.binOffset = binOffset;
+      this.momentOffset = momentOffset;
+      this.vectorOffset = vectorOffset;
+      this.bins = p.binCount();
+      if (p instanceof CategoricalProfile) {
+        this.kind = Kind.CATEGORICAL;
+        this.categorical = (CategoricalProfile) p;
+        this.numeric = null;
+        this.dimension = 0;
+        this.baseMean = null;
+        this.baseShares = categorical.shares();
+        this.edges = null;
+        this.center = 0;
+      } else {
+        this.categorical = null;
+        if (p instanceof VectorProfile) {
+          this.kind = Kind.VECTOR;
+          this.numeric = ((VectorProfile) p).norms();
+          this.dimension = ((VectorProfile) p).dimension();
+          this.baseMean = ((VectorProfile) p).mean();
+        } else {
+          this.kind = Kind.NUMERIC;
+          this.numeric = (NumericProfile) p;
+          this.dimension = 0;
+          this.baseMean = null;
+        }
+        this.baseShares = numeric.shares();
+        this.edges = numeric.edges();
+        this.center = numeric.mean();
+      }
+    }
+  }
+
+  private final Slot[] features;
+  private final Slot prediction;
+  private final DriftPolicy policy;
+  private final int stride;
+  final int binCells;
+  final int momentCells;
+
+  private DriftTracker(Slot[] features, Slot prediction, DriftPolicy policy, int binCells,
+      int momentCells) {
+    this.features = features;
+    this.prediction = prediction;
+    this.policy = policy;
+    this.stride = (int) Math.max(1, Math.round(1 / policy.sampleRate()));
+    this.binCells = binCells;
+    this.momentCells = momentCells;
+  }
+
+  /**
+   * Lays out the features of {@code schema} that {@code baseline} profiles, and the prediction
+   * when both the baseline and {@code trackPrediction} say so; null when nothing is tracked.
+   *
+   * @throws IllegalArgumentException if a profile does not fit its feature's type
+   */
+  static DriftTracker create(FeatureSchema<?> schema, Baseline baseline, boolean scorePrediction,
+      boolean labelPrediction, DriftPolicy policy) {
+    if (baseline == null) {
+      return null;
+    }
+    int bins = 0;
+    int moments = 0;
+    Slot[] slots = new Slot[schema == null ? 0 : schema.features().size()];
+    boolean any = false;
+    for (int i = 0; i < slots.length; i++) {
+      FeatureSpec f = schema.features().get(i);
+      FeatureProfile p = baseline.features().get(f.name());
+      if (p == null) {
+        continue;
+      }
+      checkFits(f.name(), f.type(), p);
+      int vectorOffset = moments + MOMENTS;
+      slots[i] = new Slot(f.name(), p, bins, moments, vectorOffset);
+      bins += slots[i].bins;
+      moments += MOMENTS + slots[i].dimension;
+      any = true;
+    }
+    Slot prediction = null;
+    FeatureProfile p = baseline.prediction().orElse(null);
+    if (p != null && (scorePrediction || labelPrediction)) {
+      if (scorePrediction != (p instanceof NumericProfile)) {
+        throw new IllegalArgumentException("the baseline's prediction profile is "
+            + kindOf(p) + " but the prediction spec reads a "
+            + (scorePrediction ? "score" : "label"));
+      }
+      prediction = new Slot(PREDICTION, p, bins, moments, moments + MOMENTS);
+      bins += prediction.bins;
+      moments += MOMENTS;
+      any = true;
+    }
+    return any ? new DriftTracker(slots, prediction, policy, bins, moments) : null;
+  }
+
+  private static String kindOf(FeatureProfile p) {
+    return p instanceof NumericProfile ? "numeric" : p instanceof CategoricalProfile
+        ? "categorical" : "vector";
+  }
+
+  private static void checkFits(String name, FeatureType type, FeatureProfile p) {
+    boolean fits = type == FeatureType.CATEGORICAL ? p instanceof CategoricalProfile
+        : type == FeatureType.VECTOR ? p instanceof VectorProfile : p instanceof NumericProfile;
+    if (!fits) {
+      throw new IllegalArgumentException("baseline profile of '" + name + "' is " + kindOf(p)
+          + " but the schema declares " + type.jsonName());
+    }
+  }
+
+  int stride() {
+    return stride;
+  }
+
+  /** Every tracked name (features, then {@code _prediction}) with the statistics it reports. */
+  Map<String, java.util.Set<DriftStatistic>> exported() {
+    Map<String, java.util.Set<DriftStatistic>> out = new java.util.LinkedHashMap<>();
+    for (Slot s : features) {
+      if (s != null) {
+        out.put(s.name, statisticsOf(s));
+      }
+    }
+    if (prediction != null) {
+      out.put(prediction.name, statisticsOf(prediction));
+    }
+    return out;
+  }
+
+  private static java.util.Set<DriftStatistic> statisticsOf(Slot s) {
+    java.util.EnumSet<DriftStatistic> set = java.util.EnumSet.of(DriftStatistic.PSI,
+        DriftStatistic.JENSEN_SHANNON);
+    if (s.kind == Kind.CATEGORICAL) {
+      set.add(DriftStatistic.L_INFINITY);
+      set.add(DriftStatistic.CHI_SQUARE);
+      set.add(DriftStatistic.CHI_SQUARE_P);
+    } else {
+      set.add(DriftStatistic.KS);
+      set.add(DriftStatistic.WASSERSTEIN);
+      if (s.kind == Kind.VECTOR) {
+        set.add(DriftStatistic.COSINE_DISTANCE);
+      }
+    }
+    return set;
+  }
+
+  /** Fills fresh moment arrays: min starts at +inf, max at -inf. */
+  void resetMoments(double[] m) {
+    java.util.Arrays.fill(m, 0);
+    for (Slot s : features) {
+      if (s != null) {
+        resetOne(m, s);
+      }
+    }
+    if (prediction != null) {
+      resetOne(m, prediction);
+    }
+  }
+
+  private static void resetOne(double[] m, Slot s) {
+    m[s.momentOffset + 3] = Double.POSITIVE_INFINITY;
+    m[s.momentOffset + 4] = Double.NEGATIVE_INFINITY;
+  }
+
+  /** Merges {@code from} into {@code into}: counts and sums add, min and max combine. */
+  void mergeMoments(double[] into, double[] from) {
+    for (Slot s : features) {
+      if (s != null) {
+        mergeOne(into, from, s);
+      }
+    }
+    if (prediction != null) {
+      mergeOne(into, from, prediction);
+    }
+  }
+
+  private static void mergeOne(double[] into, double[] from, Slot s) {
+    int o = s.momentOffset;
+    into[o] += from[o];
+    into[o + 1] += from[o + 1];
+    into[o + 2] += from[o + 2];
+    into[o + 3] = Math.min(into[o + 3], from[o + 3]);
+    into[o + 4] = Math.max(into[o + 4], from[o + 4]);
+    for (int d = 0; d < s.dimension; d++) {
+      into[s.vectorOffset + d] += from[s.vectorOffset + d];
+    }
+  }
+
+  // ---------------------------------------------------------------- writes (hot, sampled)
+
+  private static void count(long[] bins, int index, boolean atomic) {
+    if (atomic) {
+      LONGS.getAndAdd(bins, index, 1L);
+    } else {
+      bins[index]++;
+    }
+  }
+
+  private static void add(double[] m, int index, double value, boolean atomic) {
+    if (!atomic) {
+      m[index] += value;
+      return;
+    }
+    double current;
+    do {
+      current = (double) DOUBLES.getVolatile(m, index);
+    } while (!DOUBLES.compareAndSet(m, index, current, current + value));
+  }
+
+  private static void min(double[] m, int index, double value, boolean atomic) {
+    double current = atomic ? (double) DOUBLES.getVolatile(m, index) : m[index];
+    while (value < current) {
+      if (!atomic) {
+        m[index] = value;
+        return;
+      }
+      if (DOUBLES.compareAndSet(m, index, current, value)) {
+        return;
+      }
+      current = (double) DOUBLES.getVolatile(m, index);
+    }
+  }
+
+  private static void max(double[] m, int index, double value, boolean atomic) {
+    double current = atomic ? (double) DOUBLES.getVolatile(m, index) : m[index];
+    while (value > current) {
+      if (!atomic) {
+        m[index] = value;
+        return;
+      }
+      if (DOUBLES.compareAndSet(m, index, current, value)) {
+        return;
+      }
+      current = (double) DOUBLES.getVolatile(m, index);
+    }
+  }
+
+  private static void moments(CellInterval i, Slot s, double x, boolean atomic) {
+    if (!Double.isFinite(x)) {
+      return;
+    }
+    int o = s.momentOffset;
+    double d = x - s.center;
+    add(i.moments, o, 1, atomic);
+    add(i.moments, o + 1, d, atomic);
+    add(i.moments, o + 2, d * d, atomic);
+    min(i.moments, o + 3, x, atomic);
+    max(i.moments, o + 4, x, atomic);
+  }
+
+  void numeric(CellInterval i, int feature, double x, boolean atomic) {
+    Slot s = feature < features.length ? features[feature] : null;
+    if (s != null && s.kind == Kind.NUMERIC) {
+      count(i.bins, s.binOffset + s.numeric.binOf(x), atomic);
+      moments(i, s, x, atomic);
+    }
+  }
+
+  void category(CellInterval i, int feature, String value, boolean atomic) {
+    Slot s = feature < features.length ? features[feature] : null;
+    if (s != null && s.kind == Kind.CATEGORICAL) {
+      count(i.bins, s.binOffset + s.categorical.binOf(value), atomic);
+    }
+  }
+
+  void categoryId(CellInterval i, int feature, long id, boolean atomic) {
+    Slot s = feature < features.length ? features[feature] : null;
+    if (s != null && s.kind == Kind.CATEGORICAL) {
+      count(i.bins, s.binOffset + s.categorical.binOfId(id), atomic);
+    }
+  }
+
+  void missing(CellInterval i, int feature, boolean atomic) {
+    Slot s = feature < features.length ? features[feature] : null;
+    if (s != null) {
+      count(i.bins, s.binOffset + s.bins - 1, atomic);
+    }
+  }
+
+  void vector(CellInterval i, int feature, Object vector, boolean atomic) {
+    Slot s = feature < features.length ? features[feature] : null;
+    if (s == null || s.kind != Kind.VECTOR) {
+      return;
+    }
+    double sumSquares = 0;
+    int n;
+    boolean add;
+    if (vector instanceof float[]) {
+      float[] v = (float[]) vector;
+      n = v.length;
+      add = n == s.dimension;
+      for (int d = 0; d < n; d++) {
+        sumSquares += (double) v[d] * v[d];
+        if (add) {
+          add(i.moments, s.vectorOffset + d, v[d], atomic);
+        }
+      }
+    } else if (vector instanceof double[]) {
+      double[] v = (double[]) vector;
+      n = v.length;
+      add = n == s.dimension;
+      for (int d = 0; d < n; d++) {
+        sumSquares += v[d] * v[d];
+        if (add) {
+          add(i.moments, s.vectorOffset + d, v[d], atomic);
+        }
+      }
+    } else if (vector instanceof java.util.List && vector instanceof java.util.RandomAccess) {
+      java.util.List<?> v = (java.util.List<?>) vector;
+      n = v.size();
+      add = n == s.dimension;
+      for (int d = 0; d < n; d++) {
+        Object e = v.get(d);
+        double x = e instanceof Number ? ((Number) e).doubleValue() : Double.NaN;
+        sumSquares += x * x;
+        if (add) {
+          add(i.moments, s.vectorOffset + d, x, atomic);
+        }
+      }
+    } else {
+      missing(i, feature, atomic);
+      return;
+    }
+    double norm = Math.sqrt(sumSquares);
+    count(i.bins, s.binOffset + s.numeric.binOf(norm), atomic);
+    moments(i, s, norm, atomic);
+  }
+
+  void predictionScore(CellInterval i, double score, boolean atomic) {
+    if (prediction != null && prediction.kind == Kind.NUMERIC) {
+      count(i.bins, prediction.binOffset + prediction.numeric.binOf(score), atomic);
+      moments(i, prediction, score, atomic);
+    }
+  }
+
+  void predictionLabel(CellInterval i, Object label, boolean atomic) {
+    if (prediction == null || prediction.kind != Kind.CATEGORICAL) {
+      return;
+    }
+    int bin;
+    if (label instanceof String) {
+      bin = prediction.categorical.binOf((String) label);
+    } else if (label instanceof Enum) {
+      bin = prediction.categorical.binOf(((Enum<?>) label).name());
+    } else if (label instanceof Integer || label instanceof Long || label instanceof Short
+        || label instanceof Byte) {
+      bin = prediction.categorical.binOfId(((Number) label).longValue());
+    } else if (label == null) {
+      bin = prediction.bins - 1;
+    } else {
+      bin = prediction.bins - 2; // an unexpected label type: other
+    }
+    count(i.bins, prediction.binOffset + bin, atomic);
+  }
+
+  // ---------------------------------------------------------------- statistics (drainer)
+
+  DriftReport report(long[] bins, double[] moments) {
+    List<FeatureDrift> out = new ArrayList<>();
+    for (Slot s : features) {
+      if (s != null) {
+        out.add(drift(s, bins, moments));
+      }
+    }
+    return new DriftReport(out, prediction == null ? null : drift(prediction, bins, moments));
+  }
+
+  private FeatureDrift drift(Slot s, long[] bins, double[] moments) {
+    long total = 0;
+    for (int b = 0; b < s.bins; b++) {
+      total += bins[s.binOffset + b];
+    }
+    long missing = bins[s.binOffset + s.bins - 1];
+    int o = s.momentOffset;
+    double n = s.kind == Kind.CATEGORICAL ? 0 : moments[o];
+    double mean = n > 0 ? s.center + moments[o + 1] / n : 0;
+    double std = n > 1
+        ? Math.sqrt(Math.max(0, (moments[o + 2] - moments[o + 1] * moments[o + 1] / n) / (n - 1)))
+        : 0;
+    long baselineCount = s.kind == Kind.CATEGORICAL ? s.categorical.count() : s.numeric.count();
+    DriftStatistic primary = s.kind == Kind.CATEGORICAL ? policy.categorical() : policy.numeric();
+    double missingShare = total == 0 ? 0 : (double) missing / total;
+    if (total < policy.minSamples()) {
+      return new FeatureDrift(s.name, total, baselineCount, missingShare, mean, std, Map.of(),
+          primary, DriftStatus.NO_DATA);
+    }
+    double[] live = new double[s.bins];
+    long[] counts = new long[s.bins];
+    for (int b = 0; b < s.bins; b++) {
+      counts[b] = bins[s.binOffset + b];
+      live[b] = (double) counts[b] / total;
+    }
+    EnumMap<DriftStatistic, Double> stats = new EnumMap<>(DriftStatistic.class);
+    stats.put(DriftStatistic.PSI, DriftStatistics.psi(s.baseShares, live));
+    stats.put(DriftStatistic.JENSEN_SHANNON, DriftStatistics.jensenShannon(s.baseShares, live));
+    if (s.kind == Kind.CATEGORICAL) {
+      stats.put(DriftStatistic.L_INFINITY, DriftStatistics.lInfinity(s.baseShares, live));
+      double chi = DriftStatistics.chiSquare(s.baseShares, counts);
+      stats.put(DriftStatistic.CHI_SQUARE, chi);
+      stats.put(DriftStatistic.CHI_SQUARE_P, DriftStatistics.chiSquarePValue(chi, s.bins - 1));
+    } else {
+      ordered(s, live, moments, stats);
+      if (s.kind == Kind.VECTOR && n > 0) { // the sum points where the mean does
+        double[] liveSum = new double[s.dimension];
+        System.arraycopy(moments, s.vectorOffset, liveSum, 0, s.dimension);
+        stats.put(DriftStatistic.COSINE_DISTANCE,
+            DriftStatistics.cosineDistance(s.baseMean, liveSum));
+      }
+    }
+    double value = stats.getOrDefault(primary, 0.0);
+    double warn = s.kind == Kind.CATEGORICAL ? policy.categoricalWarn() : policy.numericWarn();
+    double alert = s.kind == Kind.CATEGORICAL ? policy.categoricalAlert() : policy.numericAlert();
+    DriftStatus status = value >= alert ? DriftStatus.ALERT
+        : value >= warn ? DriftStatus.WARN : DriftStatus.OK;
+    return new FeatureDrift(s.name, total, baselineCount, missingShare, mean, std, stats,
+        primary, status);
+  }
+
+  /**
+   * KS and Wasserstein over the ordered, non-missing bins: underflow, the edge bins, overflow.
+   * The underflow bin spans from the live minimum to the baseline minimum, overflow from the
+   * baseline maximum to the live maximum; both distributions are renormalised without missing.
+   */
+  private static void ordered(Slot s, double[] live, double[] moments,
+      EnumMap<DriftStatistic, Double> stats) {
+    int ordered = s.bins - 1;
+    double[] p = java.util.Arrays.copyOf(s.baseShares, ordered);
+    double[] q = java.util.Arrays.copyOf(live, ordered);
+    double sp = 0;
+    double sq = 0;
+    for (int b = 0; b < ordered; b++) {
+      sp += p[b];
+      sq += q[b];
+    }
+    if (sp <= 0 || sq <= 0) {
+      return; // everything missing on one side: presence drift is in PSI and JS already
+    }
+    for (int b = 0; b < ordered; b++) {
+      p[b] /= sp;
+      q[b] /= sq;
+    }
+    stats.put(DriftStatistic.KS, DriftStatistics.ks(p, q));
+    double[] e = s.edges;
+    double liveMin = moments[s.momentOffset + 3];
+    double liveMax = moments[s.momentOffset + 4];
+    double[] boundaries = new double[ordered + 1];
+    boundaries[0] = Math.min(e[0], Double.isFinite(liveMin) ? liveMin : e[0]);
+    System.arraycopy(e, 0, boundaries, 1, e.length);
+    boundaries[ordered] = Math.max(e[e.length - 1], Double.isFinite(liveMax) ? liveMax
+        : e[e.length - 1]);
+    double std = s.numeric.std();
+    if (std > 0) {
+      stats.put(DriftStatistic.WASSERSTEIN, refinedWasserstein(s, boundaries, p, q) / std);
+    }
+  }
+
+  /**
+   * Wasserstein-1 with the mass inside each bin shaped by the baseline's own quantiles: a
+   * baseline quantile (level l, value x) inside a bin splits it at x, with the share of the
+   * bin's mass below x that the baseline has there, {@code (l - F(bin start)) / share}; the live
+   * mass of the bin is split in the same proportion. Outer decile bins reach the reference
+   * minimum and maximum; spreading their mass uniformly would overstate tail differences.
+   */
+  private static double refinedWasserstein(Slot s, double[] boundaries, double[] p,
+      double[] q) {
+    double[] levels = new double[NumericProfile.QUANTILE_LEVELS.size()];
+    for (int i = 0; i < levels.length; i++) {
+      levels[i] = NumericProfile.QUANTILE_LEVELS.get(i);
+    }
+    double[] values = s.numeric.quantiles();
+    int max = boundaries.length + levels.length;
+    double[] b = new double[max];
+    double[] rp = new double[max];
+    double[] rq = new double[max];
+    int n = 0;
+    b[0] = boundaries[0];
+    double cumulative = 0;
+    for (int bin = 0; bin < p.length; bin++) {
+      double lo = boundaries[bin];
+      double hi = boundaries[bin + 1];
+      double taken = 0; // fraction of this bin's mass already assigned
+      for (int k = 0; k < levels.length; k++) {
+        double f = p[bin] > 0 ? (levels[k] - cumulative) / p[bin] : -1;
+        if (f > taken && f < 1 && values[k] > lo && values[k] < hi && values[k] > b[n]) {
+          rp[n] = p[bin] * (f - taken);
+          rq[n] = q[bin] * (f - taken);
+          b[++n] = values[k];
+          taken = f;
+        }
+      }
+      rp[n] = p[bin] * (1 - taken);
+      rq[n] = q[bin] * (1 - taken);
+      b[++n] = hi;
+      cumulative += p[bin];
+    }
+    return DriftStatistics.wasserstein(java.util.Arrays.copyOf(b, n + 1),
+        java.util.Arrays.copyOf(rp, n), java.util.Arrays.copyOf(rq, n));
+  }
+}
