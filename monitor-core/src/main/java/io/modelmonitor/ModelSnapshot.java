@@ -26,6 +26,7 @@ import java.util.Objects;
  *     schema)
  * @param totalViolations input-schema violations since start
  * @param windowDrift drift against the baseline in the last closed window (empty without one)
+ * @param rollingDrift drift over the last {@code DriftPolicy.rollingWindows()} closed windows
  * @param totalDrift drift against the baseline of everything observed since start
  * @param inFlight calls started and not yet finished at the moment of the snapshot
  * @param monitorErrors failures inside monitoring itself since start (invalid samples, internal
@@ -46,6 +47,7 @@ public record ModelSnapshot(
     ViolationSummary windowViolations,
     ViolationSummary totalViolations,
     DriftReport windowDrift,
+    DriftReport rollingDrift,
     DriftReport totalDrift,
     long inFlight,
     long monitorErrors) {
@@ -67,6 +69,7 @@ public record ModelSnapshot(
    * @param windowViolations see {@link #windowViolations()}
    * @param totalViolations see {@link #totalViolations()}
    * @param windowDrift see {@link #windowDrift()}
+   * @param rollingDrift see {@link #rollingDrift()}
    * @param totalDrift see {@link #totalDrift()}
    * @param inFlight see {@link #inFlight()}
    * @param monitorErrors see {@link #monitorErrors()}
@@ -86,6 +89,7 @@ public record ModelSnapshot(
     Objects.requireNonNull(windowViolations, "windowViolations");
     Objects.requireNonNull(totalViolations, "totalViolations");
     Objects.requireNonNull(windowDrift, "windowDrift");
+    Objects.requireNonNull(rollingDrift, "rollingDrift");
     Objects.requireNonNull(totalDrift, "totalDrift");
   }
 

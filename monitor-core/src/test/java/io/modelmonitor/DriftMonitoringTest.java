@@ -250,6 +250,24 @@ class DriftMonitoringTest {
   }
 
   @Test
+  void rollingView_spansTheLastWindows() {
+    Baseline baseline = baseline(requests(5_000, 22, 0, CATS));
+    try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker).build()) {
+      ModelMonitor<Request, Double> monitor = monitor(registry, baseline, MonitorConfig.custom()
+          .drift(DriftPolicy.DEFAULTS.withRollingWindows(3)).build());
+      window(registry, monitor, requests(1_000, 23, 0, CATS));
+      window(registry, monitor, requests(2_000, 24, 0, CATS));
+      window(registry, monitor, requests(3_000, 25, 0, CATS));
+      window(registry, monitor, requests(400, 26, 0, CATS));
+      ModelSnapshot s = monitor.snapshot();
+      assertThat(s.windowDrift().feature("price").orElseThrow().samples()).isEqualTo(400);
+      assertThat(s.rollingDrift().feature("price").orElseThrow().samples())
+          .isEqualTo(2_000 + 3_000 + 400);
+      assertThat(s.totalDrift().feature("price").orElseThrow().samples()).isEqualTo(6_400);
+    }
+  }
+
+  @Test
   void sampling_observesEveryNthCall_exactly() {
     Baseline baseline = baseline(requests(2_000, 14, 0, CATS));
     try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker).build()) {

@@ -37,15 +37,20 @@ public final class Baseline {
   private final Map<String, Scaling> preprocessing;
   private final Map<String, Double> metrics;
   private final Map<String, String> metadata;
+  private final Map<String, Map<DriftStatistic, Calibration>> calibration;
 
   Baseline(Map<String, FeatureProfile> features, FeatureProfile prediction,
       Map<String, Scaling> preprocessing, Map<String, Double> metrics,
-      Map<String, String> metadata) {
+      Map<String, String> metadata, Map<String, Map<DriftStatistic, Calibration>> calibration) {
     this.features = Collections.unmodifiableMap(new LinkedHashMap<>(features));
     this.prediction = prediction;
     this.preprocessing = Collections.unmodifiableMap(new LinkedHashMap<>(preprocessing));
     this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    Map<String, Map<DriftStatistic, Calibration>> c = new LinkedHashMap<>();
+    calibration.forEach((k, v) -> c.put(k, Collections.unmodifiableMap(new java.util.EnumMap<>(
+        v.isEmpty() ? new java.util.EnumMap<>(DriftStatistic.class) : v))));
+    this.calibration = Collections.unmodifiableMap(c);
   }
 
   /**
@@ -116,6 +121,17 @@ public final class Baseline {
   }
 
   /**
+   * Returns the thresholds calibrated on the reference data (see
+   * {@link Builder#calibrate(int)}), by feature name ({@code _prediction} for the prediction)
+   * and statistic; a monitor prefers them to {@link DriftPolicy}'s fixed thresholds.
+   *
+   * @return an unmodifiable map, empty when not calibrated
+   */
+  public Map<String, Map<DriftStatistic, Calibration>> calibration() {
+    return calibration;
+  }
+
+  /**
    * Returns the baseline as a JSON document (format {@code modelmonitor-baseline}, version 1).
    *
    * @return pretty-printed JSON
@@ -163,12 +179,13 @@ public final class Baseline {
     return o instanceof Baseline && ((Baseline) o).features.equals(features)
         && Objects.equals(((Baseline) o).prediction, prediction)
         && ((Baseline) o).preprocessing.equals(preprocessing)
-        && ((Baseline) o).metrics.equals(metrics) && ((Baseline) o).metadata.equals(metadata);
+        && ((Baseline) o).metrics.equals(metrics) && ((Baseline) o).metadata.equals(metadata)
+        && ((Baseline) o).calibration.equals(calibration);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(features, prediction, preprocessing, metrics, metadata);
+    return Objects.hash(features, prediction, preprocessing, metrics, metadata, calibration);
   }
 
   @Override
@@ -187,8 +204,37 @@ public final class Baseline {
     private final Map<String, Scaling> preprocessing = new LinkedHashMap<>();
     private final Map<String, Double> metrics = new LinkedHashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    private final Map<String, Map<DriftStatistic, Calibration>> calibration =
+        new LinkedHashMap<>();
+    private int calibrationRows;
+    /** Calibrates on the rows given to {@link #features}, given the chunk size. */
+    private java.util.function.IntFunction<Map<String, Map<DriftStatistic, Calibration>>>
+        calibrator;
+    private double[] scores;
 
     private Builder() {}
+
+    /**
+     * Calibrates thresholds on the reference data when {@link #features} is given its rows:
+     * the rows are split into chunks of {@code windowRows} (the samples a live window is
+     * expected to hold), each chunk is compared with the whole baseline, and every statistic's
+     * mean and standard deviation over the chunks become its {@link Calibration} (warn at mean
+     * + 2 std, alert at mean + 3 std). Needs at least two full chunks. With
+     * {@link #predictions(double[])} given rows-aligned scores, the prediction is calibrated
+     * too.
+     *
+     * @param windowRows rows per chunk, at least 10
+     * @return this builder
+     * @throws IllegalArgumentException if below 10
+     */
+    public Builder calibrate(int windowRows) {
+      if (windowRows < 10) {
+        throw new IllegalArgumentException("calibration needs windows of >= 10 rows: "
+            + windowRows);
+      }
+      this.calibrationRows = windowRows;
+      return this;
+    }
 
     /**
      * Sets the number of equal-mass bins of numeric features (fewer when values repeat; a
@@ -243,7 +289,14 @@ public final class Baseline {
         schema.visit(row, collector);
       }
       features.putAll(collector.profiles(bins, topK));
+      // run at build(), when the prediction profile and the chunk size are known too
+      calibrator = chunk -> io.modelmonitor.internal.ThresholdCalibrator.calibrate(schema,
+          snapshot(), rows, scores, chunk);
       return this;
+    }
+
+    private Baseline snapshot() {
+      return new Baseline(features, prediction, preprocessing, metrics, metadata, Map.of());
     }
 
     /**
@@ -268,7 +321,8 @@ public final class Baseline {
      */
     public Builder predictions(double[] scores) {
       Objects.requireNonNull(scores, "scores");
-      this.prediction = NumericProfile.fit(scores.clone(), 0, bins);
+      this.scores = scores.clone();
+      this.prediction = NumericProfile.fit(this.scores, 0, bins);
       return this;
     }
 
@@ -338,16 +392,26 @@ public final class Baseline {
      * Builds the baseline.
      *
      * @return the immutable baseline
+     * @throws IllegalStateException if {@link #calibrate(int)} was asked without
+     *     {@link #features} rows
      */
     public Baseline build() {
-      return new Baseline(features, prediction, preprocessing, metrics, metadata);
+      if (calibrationRows > 0) {
+        if (calibrator == null) {
+          throw new IllegalStateException("calibrate() needs the reference rows: call "
+              + "features(rows, schema) too");
+        }
+        calibration.clear();
+        calibration.putAll(calibrator.apply(calibrationRows));
+      }
+      return new Baseline(features, prediction, preprocessing, metrics, metadata, calibration);
     }
   }
 
   // used by BaselineJson
   static Baseline of(Map<String, FeatureProfile> features, FeatureProfile prediction,
       Map<String, Scaling> preprocessing, Map<String, Double> metrics,
-      Map<String, String> metadata) {
-    return new Baseline(features, prediction, preprocessing, metrics, metadata);
+      Map<String, String> metadata, Map<String, Map<DriftStatistic, Calibration>> calibration) {
+    return new Baseline(features, prediction, preprocessing, metrics, metadata, calibration);
   }
 }

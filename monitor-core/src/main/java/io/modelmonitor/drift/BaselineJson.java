@@ -21,7 +21,8 @@ final class BaselineJson {
   static final int VERSION = 1;
 
   private static final Set<String> TOP = Set.of("format", "version", "metadata", "features",
-      "prediction", "preprocessing", "metrics");
+      "prediction", "preprocessing", "metrics", "calibration");
+  private static final Set<String> CALIBRATION = Set.of("mean", "std", "chunks");
   private static final Set<String> NUMERIC = Set.of("type", "count", "missing", "mean", "std",
       "edges", "shares", "quantiles");
   private static final Set<String> CATEGORICAL = Set.of("type", "count", "missing", "values",
@@ -54,6 +55,18 @@ final class BaselineJson {
     if (!b.metrics().isEmpty()) {
       ObjectNode metrics = root.putObject("metrics");
       b.metrics().forEach(metrics::put);
+    }
+    if (!b.calibration().isEmpty()) {
+      ObjectNode cal = root.putObject("calibration");
+      b.calibration().forEach((feature, byStat) -> {
+        ObjectNode f = cal.putObject(feature);
+        byStat.forEach((stat, c) -> {
+          ObjectNode n = f.putObject(stat.tag());
+          n.put("mean", c.mean());
+          n.put("std", c.std());
+          n.put("chunks", c.chunks());
+        });
+      });
     }
     try {
       return StrictJson.MAPPER.writeValueAsString(root) + "\n";
@@ -162,7 +175,41 @@ final class BaselineJson {
         metrics.put(k, r.number(m, "metrics." + k, k));
       }
     }
-    return Baseline.of(features, prediction, preprocessing, metrics, metadata);
+    Map<String, Map<DriftStatistic, Calibration>> calibration = new LinkedHashMap<>();
+    if (root.has("calibration")) {
+      JsonNode cal = r.object(root, "calibration", "calibration");
+      for (Iterator<String> it = cal.fieldNames(); it.hasNext(); ) {
+        String feature = it.next();
+        String path = "calibration." + feature;
+        JsonNode f = r.object(cal, path, feature);
+        Map<DriftStatistic, Calibration> byStat = new java.util.EnumMap<>(DriftStatistic.class);
+        for (Iterator<String> st = f.fieldNames(); st.hasNext(); ) {
+          String tag = st.next();
+          DriftStatistic stat = null;
+          for (DriftStatistic d : DriftStatistic.values()) {
+            if (d.tag().equals(tag)) {
+              stat = d;
+            }
+          }
+          if (stat == null) {
+            throw r.fail(path + '.' + tag, "not a drift statistic (expected one of psi, "
+                + "jensen_shannon, ks, wasserstein, l_infinity, chi_square, chi_square_p, "
+                + "cosine_distance)");
+          }
+          JsonNode n = r.object(f, path + '.' + tag, tag);
+          r.onlyFields(n, path + '.' + tag, CALIBRATION);
+          double mean = r.number(n, path + '.' + tag + ".mean", "mean");
+          double std = r.number(n, path + '.' + tag + ".std", "std");
+          if (std < 0) {
+            throw r.fail(path + '.' + tag + ".std", "a number >= 0", n.get("std"));
+          }
+          long chunks = r.integer(n, path + '.' + tag + ".chunks", "chunks", 2);
+          byStat.put(stat, new Calibration(mean, std, (int) Math.min(chunks, Integer.MAX_VALUE)));
+        }
+        calibration.put(feature, byStat);
+      }
+    }
+    return Baseline.of(features, prediction, preprocessing, metrics, metadata, calibration);
   }
 
   private static FeatureProfile profile(StrictJson<BaselineFormatException> r, JsonNode n,

@@ -20,14 +20,15 @@ import java.util.Objects;
  * @param minSamples fewest live samples in a window for a verdict
  * @param sampleRate share of calls whose features and prediction are observed, (0, 1]; 0.1
  *     observes every tenth call of each thread
+ * @param rollingWindows how many closed windows the rolling view spans (default 5)
  */
 public record DriftPolicy(DriftStatistic numeric, double numericWarn, double numericAlert,
     DriftStatistic categorical, double categoricalWarn, double categoricalAlert,
-    long minSamples, double sampleRate) {
+    long minSamples, double sampleRate, int rollingWindows) {
 
   /** The defaults described above. */
   public static final DriftPolicy DEFAULTS = new DriftPolicy(DriftStatistic.PSI, 0.1, 0.25,
-      DriftStatistic.L_INFINITY, 0.15, 0.3, 100, 1.0);
+      DriftStatistic.L_INFINITY, 0.15, 0.3, 100, 1.0, 5);
 
   /**
    * Creates the record after validating its components.
@@ -40,6 +41,7 @@ public record DriftPolicy(DriftStatistic numeric, double numericWarn, double num
    * @param categoricalAlert see {@link #categoricalAlert()}
    * @param minSamples see {@link #minSamples()}
    * @param sampleRate see {@link #sampleRate()}
+   * @param rollingWindows see {@link #rollingWindows()}
    * @throws IllegalArgumentException if a value is out of range or a statistic does not apply
    */
   public DriftPolicy {
@@ -65,6 +67,9 @@ public record DriftPolicy(DriftStatistic numeric, double numericWarn, double num
     if (!(sampleRate > 0 && sampleRate <= 1)) {
       throw new IllegalArgumentException("sampleRate must be in (0, 1]: " + sampleRate);
     }
+    if (rollingWindows < 1 || rollingWindows > 1_440) {
+      throw new IllegalArgumentException("rollingWindows must be 1..1440: " + rollingWindows);
+    }
   }
 
   /**
@@ -75,7 +80,18 @@ public record DriftPolicy(DriftStatistic numeric, double numericWarn, double num
    */
   public DriftPolicy withSampleRate(double rate) {
     return new DriftPolicy(numeric, numericWarn, numericAlert, categorical, categoricalWarn,
-        categoricalAlert, minSamples, rate);
+        categoricalAlert, minSamples, rate, rollingWindows);
+  }
+
+  /**
+   * Returns a copy whose rolling view spans {@code windows} closed windows.
+   *
+   * @param windows 1 to 1,440
+   * @return the copy
+   */
+  public DriftPolicy withRollingWindows(int windows) {
+    return new DriftPolicy(numeric, numericWarn, numericAlert, categorical, categoricalWarn,
+        categoricalAlert, minSamples, sampleRate, windows);
   }
 
   /**
@@ -86,7 +102,7 @@ public record DriftPolicy(DriftStatistic numeric, double numericWarn, double num
    */
   public DriftPolicy withMinSamples(long samples) {
     return new DriftPolicy(numeric, numericWarn, numericAlert, categorical, categoricalWarn,
-        categoricalAlert, samples, sampleRate);
+        categoricalAlert, samples, sampleRate, rollingWindows);
   }
 
   /** Observe every n-th call per thread. */

@@ -9,20 +9,24 @@ import java.util.Optional;
  *
  * @param features per feature, in schema order
  * @param prediction the prediction's drift, or null when it is not tracked
+ * @param skew training-serving skew of every feature the baseline records a scaler for
  */
-public record DriftReport(List<FeatureDrift> features, FeatureDrift prediction) {
+public record DriftReport(List<FeatureDrift> features, FeatureDrift prediction,
+    List<FeatureSkew> skew) {
 
   /** Nothing tracked. */
-  public static final DriftReport EMPTY = new DriftReport(List.of(), null);
+  public static final DriftReport EMPTY = new DriftReport(List.of(), null, List.of());
 
   /**
    * Creates the record after copying its components.
    *
    * @param features see {@link #features()}
    * @param prediction see {@link #prediction()}
+   * @param skew see {@link #skew()}
    */
   public DriftReport {
     features = List.copyOf(Objects.requireNonNull(features, "features"));
+    skew = List.copyOf(Objects.requireNonNull(skew, "skew"));
   }
 
   /**

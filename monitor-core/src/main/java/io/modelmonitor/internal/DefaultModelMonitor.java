@@ -78,10 +78,18 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
 
   /** The result of the last closed window; immutable. */
   record ClosedWindow(Duration length, Outcomes outcomes, LatencySummary latency,
-      BatchSummary batches, ViolationSummary violations, DriftReport drift) {
+      BatchSummary batches, ViolationSummary violations, DriftReport drift,
+      DriftReport rolling) {
     static final ClosedWindow NONE = new ClosedWindow(Duration.ZERO, Outcomes.EMPTY,
-        LatencySummary.EMPTY, BatchSummary.EMPTY, ViolationSummary.EMPTY, DriftReport.EMPTY);
+        LatencySummary.EMPTY, BatchSummary.EMPTY, ViolationSummary.EMPTY, DriftReport.EMPTY,
+        DriftReport.EMPTY);
   }
+
+  /** The last closed windows' counts, for the rolling view; guarded by recordings.lock. */
+  private long[][] ringBins;
+  private double[][] ringMoments;
+  private int ringNext;
+  private int ringSize;
 
   DefaultModelMonitor(String name, String version, MonitorConfig config, Ticker ticker,
       Clock clock, FeatureSchema<? super I> schema, Baseline baseline,
@@ -764,7 +772,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       long lengthNanos = Math.max(0, nowTicks - windowStartTicks);
       ClosedWindow closed = new ClosedWindow(Duration.ofNanos(lengthNanos),
           w.outcomes(errorTypes), w.latencySummary(), w.batchSummary(), violations(w),
-          drift(w));
+          drift(w), rolling(w));
       w.reset();
       windowStartTicks = nowTicks;
       lastWindow = closed;
@@ -785,11 +793,38 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     return new ModelSnapshot(name, version, timestamp, window.length(),
         Duration.ofNanos(uptime), window.outcomes(), t.outcomes(errorTypes), window.latency(),
         t.latencySummary(), window.batches(), t.batchSummary(), window.violations(),
-        violations(t), window.drift(), drift(t), recordings.inFlight(), errors.total());
+        violations(t), window.drift(), window.rolling(), drift(t), recordings.inFlight(),
+        errors.total());
   }
 
   private DriftReport drift(Aggregate a) {
     return tracker == null ? DriftReport.EMPTY : tracker.report(a.bins, a.moments);
+  }
+
+  /** Pushes the closing window into the ring and reports over the ring. Holds the lock. */
+  private DriftReport rolling(Aggregate window) {
+    if (tracker == null) {
+      return DriftReport.EMPTY;
+    }
+    int n = config.drift().rollingWindows();
+    if (ringBins == null) {
+      ringBins = new long[n][window.bins.length];
+      ringMoments = new double[n][window.moments.length];
+    }
+    System.arraycopy(window.bins, 0, ringBins[ringNext], 0, window.bins.length);
+    System.arraycopy(window.moments, 0, ringMoments[ringNext], 0, window.moments.length);
+    ringNext = (ringNext + 1) % n;
+    ringSize = Math.min(n, ringSize + 1);
+    long[] bins = new long[window.bins.length];
+    double[] moments = new double[window.moments.length];
+    tracker.resetMoments(moments);
+    for (int k = 0; k < ringSize; k++) {
+      for (int i = 0; i < bins.length; i++) {
+        bins[i] += ringBins[k][i];
+      }
+      tracker.mergeMoments(moments, ringMoments[k]);
+    }
+    return tracker.report(bins, moments);
   }
 
   Baseline baselineOrNull() {

@@ -58,6 +58,9 @@ final class DriftTracker {
     final double[] baseMean;
     final double[] baseShares;
     final double[] edges;
+    io.modelmonitor.drift.Scaling scaling;
+    /** Calibrated thresholds by statistic, or empty. */
+    Map<DriftStatistic, io.modelmonitor.drift.Calibration> calibration = Map.of();
 
     Slot(String name, FeatureProfile p, int binOffset, int momentOffset, int vectorOffset) {
       this.name = name;
@@ -135,6 +138,10 @@ final class DriftTracker {
       checkFits(f.name(), f.type(), p);
       int vectorOffset = moments + MOMENTS;
       slots[i] = new Slot(f.name(), p, bins, moments, vectorOffset);
+      if (slots[i].kind == Kind.NUMERIC) {
+        slots[i].scaling = baseline.preprocessing().get(f.name());
+      }
+      slots[i].calibration = baseline.calibration().getOrDefault(f.name(), Map.of());
       bins += slots[i].bins;
       moments += MOMENTS + slots[i].dimension;
       any = true;
@@ -148,6 +155,7 @@ final class DriftTracker {
             + (scorePrediction ? "score" : "label"));
       }
       prediction = new Slot(PREDICTION, p, bins, moments, moments + MOMENTS);
+      prediction.calibration = baseline.calibration().getOrDefault(PREDICTION, Map.of());
       bins += prediction.bins;
       moments += MOMENTS;
       any = true;
@@ -295,49 +303,49 @@ final class DriftTracker {
     }
   }
 
-  private static void moments(CellInterval i, Slot s, double x, boolean atomic) {
+  private static void moments(double[] m, Slot s, double x, boolean atomic) {
     if (!Double.isFinite(x)) {
       return;
     }
     int o = s.momentOffset;
     double d = x - s.center;
-    add(i.moments, o, 1, atomic);
-    add(i.moments, o + 1, d, atomic);
-    add(i.moments, o + 2, d * d, atomic);
-    min(i.moments, o + 3, x, atomic);
-    max(i.moments, o + 4, x, atomic);
+    add(m, o, 1, atomic);
+    add(m, o + 1, d, atomic);
+    add(m, o + 2, d * d, atomic);
+    min(m, o + 3, x, atomic);
+    max(m, o + 4, x, atomic);
   }
 
-  void numeric(CellInterval i, int feature, double x, boolean atomic) {
+  void numeric(long[] bins, double[] m, int feature, double x, boolean atomic) {
     Slot s = feature < features.length ? features[feature] : null;
     if (s != null && s.kind == Kind.NUMERIC) {
-      count(i.bins, s.binOffset + s.numeric.binOf(x), atomic);
-      moments(i, s, x, atomic);
+      count(bins, s.binOffset + s.numeric.binOf(x), atomic);
+      moments(m, s, x, atomic);
     }
   }
 
-  void category(CellInterval i, int feature, String value, boolean atomic) {
+  void category(long[] bins, double[] m, int feature, String value, boolean atomic) {
     Slot s = feature < features.length ? features[feature] : null;
     if (s != null && s.kind == Kind.CATEGORICAL) {
-      count(i.bins, s.binOffset + s.categorical.binOf(value), atomic);
+      count(bins, s.binOffset + s.categorical.binOf(value), atomic);
     }
   }
 
-  void categoryId(CellInterval i, int feature, long id, boolean atomic) {
+  void categoryId(long[] bins, double[] m, int feature, long id, boolean atomic) {
     Slot s = feature < features.length ? features[feature] : null;
     if (s != null && s.kind == Kind.CATEGORICAL) {
-      count(i.bins, s.binOffset + s.categorical.binOfId(id), atomic);
+      count(bins, s.binOffset + s.categorical.binOfId(id), atomic);
     }
   }
 
-  void missing(CellInterval i, int feature, boolean atomic) {
+  void missing(long[] bins, double[] m, int feature, boolean atomic) {
     Slot s = feature < features.length ? features[feature] : null;
     if (s != null) {
-      count(i.bins, s.binOffset + s.bins - 1, atomic);
+      count(bins, s.binOffset + s.bins - 1, atomic);
     }
   }
 
-  void vector(CellInterval i, int feature, Object vector, boolean atomic) {
+  void vector(long[] bins, double[] m, int feature, Object vector, boolean atomic) {
     Slot s = feature < features.length ? features[feature] : null;
     if (s == null || s.kind != Kind.VECTOR) {
       return;
@@ -352,7 +360,7 @@ final class DriftTracker {
       for (int d = 0; d < n; d++) {
         sumSquares += (double) v[d] * v[d];
         if (add) {
-          add(i.moments, s.vectorOffset + d, v[d], atomic);
+          add(m, s.vectorOffset + d, v[d], atomic);
         }
       }
     } else if (vector instanceof double[]) {
@@ -362,7 +370,7 @@ final class DriftTracker {
       for (int d = 0; d < n; d++) {
         sumSquares += v[d] * v[d];
         if (add) {
-          add(i.moments, s.vectorOffset + d, v[d], atomic);
+          add(m, s.vectorOffset + d, v[d], atomic);
         }
       }
     } else if (vector instanceof java.util.List && vector instanceof java.util.RandomAccess) {
@@ -374,26 +382,26 @@ final class DriftTracker {
         double x = e instanceof Number ? ((Number) e).doubleValue() : Double.NaN;
         sumSquares += x * x;
         if (add) {
-          add(i.moments, s.vectorOffset + d, x, atomic);
+          add(m, s.vectorOffset + d, x, atomic);
         }
       }
     } else {
-      missing(i, feature, atomic);
+      missing(bins, m, feature, atomic);
       return;
     }
     double norm = Math.sqrt(sumSquares);
-    count(i.bins, s.binOffset + s.numeric.binOf(norm), atomic);
-    moments(i, s, norm, atomic);
+    count(bins, s.binOffset + s.numeric.binOf(norm), atomic);
+    moments(m, s, norm, atomic);
   }
 
-  void predictionScore(CellInterval i, double score, boolean atomic) {
+  void predictionScore(long[] bins, double[] m, double score, boolean atomic) {
     if (prediction != null && prediction.kind == Kind.NUMERIC) {
-      count(i.bins, prediction.binOffset + prediction.numeric.binOf(score), atomic);
-      moments(i, prediction, score, atomic);
+      count(bins, prediction.binOffset + prediction.numeric.binOf(score), atomic);
+      moments(m, prediction, score, atomic);
     }
   }
 
-  void predictionLabel(CellInterval i, Object label, boolean atomic) {
+  void predictionLabel(long[] bins, double[] m, Object label, boolean atomic) {
     if (prediction == null || prediction.kind != Kind.CATEGORICAL) {
       return;
     }
@@ -410,19 +418,27 @@ final class DriftTracker {
     } else {
       bin = prediction.bins - 2; // an unexpected label type: other
     }
-    count(i.bins, prediction.binOffset + bin, atomic);
+    count(bins, prediction.binOffset + bin, atomic);
   }
 
   // ---------------------------------------------------------------- statistics (drainer)
 
   DriftReport report(long[] bins, double[] moments) {
     List<FeatureDrift> out = new ArrayList<>();
+    List<io.modelmonitor.drift.FeatureSkew> skew = new ArrayList<>();
     for (Slot s : features) {
       if (s != null) {
-        out.add(drift(s, bins, moments));
+        FeatureDrift d = drift(s, bins, moments);
+        out.add(d);
+        if (s.scaling != null) {
+          skew.add(io.modelmonitor.drift.FeatureSkew.judge(s.name,
+              (long) moments[s.momentOffset], policy.minSamples(), d.mean(), d.std(),
+              s.scaling));
+        }
       }
     }
-    return new DriftReport(out, prediction == null ? null : drift(prediction, bins, moments));
+    return new DriftReport(out, prediction == null ? null : drift(prediction, bins, moments),
+        skew);
   }
 
   private FeatureDrift drift(Slot s, long[] bins, double[] moments) {
@@ -468,8 +484,11 @@ final class DriftTracker {
       }
     }
     double value = stats.getOrDefault(primary, 0.0);
-    double warn = s.kind == Kind.CATEGORICAL ? policy.categoricalWarn() : policy.numericWarn();
-    double alert = s.kind == Kind.CATEGORICAL ? policy.categoricalAlert() : policy.numericAlert();
+    io.modelmonitor.drift.Calibration calibrated = s.calibration.get(primary);
+    double warn = calibrated != null ? calibrated.warn()
+        : s.kind == Kind.CATEGORICAL ? policy.categoricalWarn() : policy.numericWarn();
+    double alert = calibrated != null ? calibrated.alert()
+        : s.kind == Kind.CATEGORICAL ? policy.categoricalAlert() : policy.numericAlert();
     DriftStatus status = value >= alert ? DriftStatus.ALERT
         : value >= warn ? DriftStatus.WARN : DriftStatus.OK;
     return new FeatureDrift(s.name, total, baselineCount, missingShare, mean, std, stats,

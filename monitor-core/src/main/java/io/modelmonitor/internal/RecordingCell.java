@@ -111,7 +111,7 @@ final class RecordingCell implements io.modelmonitor.schema.ViolationListener,
     long epoch = phaser.writerCriticalSectionEnter();
     try {
       CellInterval i = active;
-      tracker.predictionScore(i, score, shared);
+      tracker.predictionScore(i.bins, i.moments, score, shared);
       add(i, CellInterval.OBSERVED, i.observed, 1, shared);
     } finally {
       phaser.writerCriticalSectionExit(epoch);
@@ -123,7 +123,7 @@ final class RecordingCell implements io.modelmonitor.schema.ViolationListener,
     long epoch = phaser.writerCriticalSectionEnter();
     try {
       CellInterval i = active;
-      tracker.predictionLabel(i, label, shared);
+      tracker.predictionLabel(i.bins, i.moments, label, shared);
       add(i, CellInterval.OBSERVED, i.observed, 1, shared);
     } finally {
       phaser.writerCriticalSectionExit(epoch);
@@ -135,27 +135,32 @@ final class RecordingCell implements io.modelmonitor.schema.ViolationListener,
 
   @Override
   public void numeric(int featureIndex, double value) {
-    tracker.numeric(active, featureIndex, value, shared);
+    CellInterval i = active;
+    tracker.numeric(i.bins, i.moments, featureIndex, value, shared);
   }
 
   @Override
   public void category(int featureIndex, String value) {
-    tracker.category(active, featureIndex, value, shared);
+    CellInterval i = active;
+    tracker.category(i.bins, i.moments, featureIndex, value, shared);
   }
 
   @Override
   public void categoryId(int featureIndex, long id) {
-    tracker.categoryId(active, featureIndex, id, shared);
+    CellInterval i = active;
+    tracker.categoryId(i.bins, i.moments, featureIndex, id, shared);
   }
 
   @Override
   public void vector(int featureIndex, Object vector) {
-    tracker.vector(active, featureIndex, vector, shared);
+    CellInterval i = active;
+    tracker.vector(i.bins, i.moments, featureIndex, vector, shared);
   }
 
   @Override
   public void missing(int featureIndex) {
-    tracker.missing(active, featureIndex, shared);
+    CellInterval i = active;
+    tracker.missing(i.bins, i.moments, featureIndex, shared);
   }
 
   // ---- writers ----
