@@ -300,6 +300,28 @@ public final class Baseline {
     }
 
     /**
+     * Profiles every feature of {@code schema} from a CSV training export (header row, one row
+     * per example; see {@code docs/baseline.md}) and, when {@code scoreColumn} is not null, the
+     * model's scores from that column.
+     *
+     * @param file the CSV file
+     * @param schema a feature-map schema naming the columns to profile and their types
+     * @param scoreColumn the column holding the model's score, or null
+     * @return this builder
+     * @throws IOException if the file cannot be read or is not valid CSV (the message names the
+     *     file and line)
+     */
+    public Builder csv(Path file, FeatureSchema<Map<String, ?>> schema, String scoreColumn)
+        throws IOException {
+      java.util.List<Double> scoreList = new java.util.ArrayList<>();
+      java.util.List<Map<String, ?>> rows = CsvRows.read(file, schema, scoreColumn, scoreList);
+      if (scoreColumn != null) {
+        predictions(scoreList.stream().mapToDouble(Double::doubleValue).toArray());
+      }
+      return features(rows, schema);
+    }
+
+    /**
      * Sets a feature's profile directly.
      *
      * @param name the feature name
