@@ -65,6 +65,25 @@ public final class MetricNames {
    */
   public static final String DRIFT_STATUS = "model.drift.status";
 
+  /**
+   * The score distribution of the last closed window, tagged {@link #TAG_STATISTIC}:
+   * {@code mean}, {@code p50}, {@code p90}, {@code p99}, {@code below_baseline_p1},
+   * {@code above_baseline_p99}, {@code repeat_share}.
+   */
+  public static final String PREDICTION_SCORE = "model.prediction.score";
+
+  /**
+   * What a ranking model recommended in the last closed window, tagged {@link #TAG_STATISTIC}:
+   * {@code coverage}, {@code gini}, {@code top_share}, {@code overflow_share}, {@code distinct}.
+   */
+  public static final String RECOMMENDATIONS = "model.recommendations";
+
+  /**
+   * Training-serving skew of a scaled feature in the last closed window, tagged
+   * {@link #TAG_FEATURE}: 0 no data, 1 ok, 2 unscaled, 3 double scaled, 4 shifted.
+   */
+  public static final String SKEW_STATUS = "model.skew.status";
+
   /** Failures inside monitoring itself, tagged {@link #TAG_CAUSE}. */
   public static final String MONITOR_ERRORS = "model.monitor.errors";
 

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param windowDrift drift against the baseline in the last closed window (empty without one)
  * @param rollingDrift drift over the last {@code DriftPolicy.rollingWindows()} closed windows
  * @param totalDrift drift against the baseline of everything observed since start
+ * @param windowRecommendations what a ranking model recommended in the last closed window
+ *     (empty unless its prediction spec reads ranked outputs)
  * @param inFlight calls started and not yet finished at the moment of the snapshot
  * @param monitorErrors failures inside monitoring itself since start (invalid samples, internal
  *     errors); they never affected the monitored calls
@@ -49,6 +51,7 @@ public record ModelSnapshot(
     DriftReport windowDrift,
     DriftReport rollingDrift,
     DriftReport totalDrift,
+    io.modelmonitor.drift.RecommendationSummary windowRecommendations,
     long inFlight,
     long monitorErrors) {
 
@@ -71,6 +74,7 @@ public record ModelSnapshot(
    * @param windowDrift see {@link #windowDrift()}
    * @param rollingDrift see {@link #rollingDrift()}
    * @param totalDrift see {@link #totalDrift()}
+   * @param windowRecommendations see {@link #windowRecommendations()}
    * @param inFlight see {@link #inFlight()}
    * @param monitorErrors see {@link #monitorErrors()}
    */
@@ -91,6 +95,7 @@ public record ModelSnapshot(
     Objects.requireNonNull(windowDrift, "windowDrift");
     Objects.requireNonNull(rollingDrift, "rollingDrift");
     Objects.requireNonNull(totalDrift, "totalDrift");
+    Objects.requireNonNull(windowRecommendations, "windowRecommendations");
   }
 
   /**

@@ -10,12 +10,13 @@ import java.util.Optional;
  * @param features per feature, in schema order
  * @param prediction the prediction's drift, or null when it is not tracked
  * @param skew training-serving skew of every feature the baseline records a scaler for
+ * @param scores the score distribution beyond drift, or null without a score prediction
  */
 public record DriftReport(List<FeatureDrift> features, FeatureDrift prediction,
-    List<FeatureSkew> skew) {
+    List<FeatureSkew> skew, ScoreSummary scores) {
 
   /** Nothing tracked. */
-  public static final DriftReport EMPTY = new DriftReport(List.of(), null, List.of());
+  public static final DriftReport EMPTY = new DriftReport(List.of(), null, List.of(), null);
 
   /**
    * Creates the record after copying its components.
@@ -23,6 +24,7 @@ public record DriftReport(List<FeatureDrift> features, FeatureDrift prediction,
    * @param features see {@link #features()}
    * @param prediction see {@link #prediction()}
    * @param skew see {@link #skew()}
+   * @param scores see {@link #scores()}
    */
   public DriftReport {
     features = List.copyOf(Objects.requireNonNull(features, "features"));

@@ -70,6 +70,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   private final PredictionSpec<? super O> prediction;
   /** Null when nothing is compared with a baseline. */
   private final DriftTracker tracker;
+  /** Null unless the prediction spec reads ranked outputs. */
+  private final ItemTracker items;
   private final int stride;
 
   /** Guarded by {@code recordings.lock}. */
@@ -79,10 +81,10 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   /** The result of the last closed window; immutable. */
   record ClosedWindow(Duration length, Outcomes outcomes, LatencySummary latency,
       BatchSummary batches, ViolationSummary violations, DriftReport drift,
-      DriftReport rolling) {
+      DriftReport rolling, io.modelmonitor.drift.RecommendationSummary recommendations) {
     static final ClosedWindow NONE = new ClosedWindow(Duration.ZERO, Outcomes.EMPTY,
         LatencySummary.EMPTY, BatchSummary.EMPTY, ViolationSummary.EMPTY, DriftReport.EMPTY,
-        DriftReport.EMPTY);
+        DriftReport.EMPTY, io.modelmonitor.drift.RecommendationSummary.EMPTY);
   }
 
   /** The last closed windows' counts, for the rolling view; guarded by recordings.lock. */
@@ -111,9 +113,11 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     this.baseline = baseline;
     this.prediction = prediction;
     this.tracker = DriftTracker.create(schema, baseline,
-        prediction != null && prediction.isScore(), prediction != null && !prediction.isScore(),
-        config.drift());
-    this.stride = tracker == null ? 0 : tracker.stride();
+        prediction != null && prediction.isScore(),
+        prediction != null && prediction.labelReader() != null, config.drift());
+    this.items = prediction != null && prediction.isRanked()
+        ? new ItemTracker(prediction.rankedOptions()) : null;
+    this.stride = (int) Math.max(1, Math.round(1 / config.drift().sampleRate()));
     this.recordings = new Recordings(layout, errorTypes.slotCount(), violationCells,
         maxBatchSize, config.maxThreadCells(), tracker);
     this.createdTicks = ticker.read();
@@ -305,7 +309,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     try {
       List<O> result = function.apply(inputs);
       exitBatch(cell, start, inputs, null);
-      if (result != null && prediction != null && tracker != null) {
+      if (result != null && prediction != null && (tracker != null || items != null)) {
         for (O o : result) {
           maybeObserveOutput(cell, o);
         }
@@ -530,14 +534,14 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
 
   /** Decides whether this call is sampled and, if so, counts its input's distributions. */
   private boolean sampleInput(RecordingCell cell, I input) {
-    if (tracker == null || cell == null) {
+    if ((tracker == null && items == null) || cell == null) {
       return false;
     }
     try {
       if (!cell.sample(stride)) {
         return false;
       }
-      if (schema != null) {
+      if (schema != null && tracker != null) {
         cell.observe(schema, input);
       }
       return true;
@@ -570,7 +574,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
 
   /** For calls without an input to sample by: samples on the output alone. */
   private void maybeObserveOutput(RecordingCell cell, O result) {
-    if (tracker == null || prediction == null || cell == null) {
+    if ((tracker == null && items == null) || prediction == null || cell == null) {
       return;
     }
     try {
@@ -587,7 +591,15 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       return;
     }
     try {
-      if (prediction.isScore()) {
+      if (prediction.isRanked()) {
+        java.util.Collection<?> recommended = result == null ? null
+            : prediction.rankedReader().apply(result);
+        if (recommended != null) {
+          items.record(recommended);
+        }
+      } else if (tracker == null) {
+        return;
+      } else if (prediction.isScore()) {
         cell.observeScore(result == null ? Double.NaN
             : prediction.scoreReader().applyAsDouble(result));
       } else {
@@ -772,7 +784,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       long lengthNanos = Math.max(0, nowTicks - windowStartTicks);
       ClosedWindow closed = new ClosedWindow(Duration.ofNanos(lengthNanos),
           w.outcomes(errorTypes), w.latencySummary(), w.batchSummary(), violations(w),
-          drift(w), rolling(w));
+          drift(w), rolling(w), items == null
+              ? io.modelmonitor.drift.RecommendationSummary.EMPTY : items.closeWindow());
       w.reset();
       windowStartTicks = nowTicks;
       lastWindow = closed;
@@ -793,8 +806,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     return new ModelSnapshot(name, version, timestamp, window.length(),
         Duration.ofNanos(uptime), window.outcomes(), t.outcomes(errorTypes), window.latency(),
         t.latencySummary(), window.batches(), t.batchSummary(), window.violations(),
-        violations(t), window.drift(), window.rolling(), drift(t), recordings.inFlight(),
-        errors.total());
+        violations(t), window.drift(), window.rolling(), drift(t), window.recommendations(),
+        recordings.inFlight(), errors.total());
   }
 
   private DriftReport drift(Aggregate a) {
@@ -835,6 +848,31 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     return tracker;
   }
 
+  boolean tracksItems() {
+    return items != null;
+  }
+
+  /** The last closed window's recommendations. */
+  io.modelmonitor.drift.RecommendationSummary lastRecommendations() {
+    return lastWindow.recommendations();
+  }
+
+  /** The last closed window's score summary, or EMPTY. */
+  io.modelmonitor.drift.ScoreSummary lastScores() {
+    io.modelmonitor.drift.ScoreSummary s = lastWindow.drift().scores();
+    return s == null ? io.modelmonitor.drift.ScoreSummary.EMPTY : s;
+  }
+
+  /** The last closed window's skew verdict ordinal of {@code feature}, 0 when none. */
+  double lastSkew(String feature) {
+    for (io.modelmonitor.drift.FeatureSkew k : lastWindow.drift().skew()) {
+      if (k.feature().equals(feature)) {
+        return k.verdict().ordinal();
+      }
+    }
+    return 0;
+  }
+
   /** The last closed window's drift of {@code feature} ({@code _prediction} included). */
   io.modelmonitor.drift.FeatureDrift lastDrift(String feature) {
     DriftReport r = lastWindow.drift();
@@ -846,7 +884,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
 
   /** "score", "label" or "none": what the prediction spec reads, for equality checks. */
   String predictionKind() {
-    return prediction == null ? "none" : prediction.isScore() ? "score" : "label";
+    return prediction == null ? "none" : prediction.kind();
   }
 
   private ViolationSummary violations(Aggregate a) {

@@ -59,6 +59,10 @@ final class DriftTracker {
     final double[] baseShares;
     final double[] edges;
     io.modelmonitor.drift.Scaling scaling;
+    /** Extra counters after the moments: below p1, above p99, repeats (score prediction). */
+    int extras;
+    double lowTail;
+    double highTail;
     /** Calibrated thresholds by statistic, or empty. */
     Map<DriftStatistic, io.modelmonitor.drift.Calibration> calibration = Map.of();
 
@@ -158,6 +162,13 @@ final class DriftTracker {
       prediction.calibration = baseline.calibration().getOrDefault(PREDICTION, Map.of());
       bins += prediction.bins;
       moments += MOMENTS;
+      if (prediction.kind == Kind.NUMERIC) {
+        double[] q = prediction.numeric.quantiles();
+        prediction.lowTail = q[0];
+        prediction.highTail = q[q.length - 1];
+        prediction.extras = 3;
+        moments += 3;
+      }
       any = true;
     }
     return any ? new DriftTracker(slots, prediction, policy, bins, moments) : null;
@@ -179,6 +190,21 @@ final class DriftTracker {
 
   int stride() {
     return stride;
+  }
+
+  boolean scoresPrediction() {
+    return prediction != null && prediction.kind == Kind.NUMERIC;
+  }
+
+  /** Features with a standard scaler in the baseline. */
+  List<String> scaledFeatures() {
+    List<String> out = new ArrayList<>();
+    for (Slot s : features) {
+      if (s != null && s.scaling != null) {
+        out.add(s.name);
+      }
+    }
+    return out;
   }
 
   /** Every tracked name (features, then {@code _prediction}) with the statistics it reports. */
@@ -249,6 +275,9 @@ final class DriftTracker {
     into[o + 2] += from[o + 2];
     into[o + 3] = Math.min(into[o + 3], from[o + 3]);
     into[o + 4] = Math.max(into[o + 4], from[o + 4]);
+    for (int k = 0; k < s.extras; k++) {
+      into[o + MOMENTS + k] += from[o + MOMENTS + k];
+    }
     for (int d = 0; d < s.dimension; d++) {
       into[s.vectorOffset + d] += from[s.vectorOffset + d];
     }
@@ -394,11 +423,69 @@ final class DriftTracker {
     moments(m, s, norm, atomic);
   }
 
-  void predictionScore(long[] bins, double[] m, double score, boolean atomic) {
-    if (prediction != null && prediction.kind == Kind.NUMERIC) {
-      count(bins, prediction.binOffset + prediction.numeric.binOf(score), atomic);
-      moments(m, prediction, score, atomic);
+  void predictionScore(long[] bins, double[] m, double score, boolean repeat,
+      boolean atomic) {
+    Slot s = prediction;
+    if (s != null && s.kind == Kind.NUMERIC) {
+      count(bins, s.binOffset + s.numeric.binOf(score), atomic);
+      moments(m, s, score, atomic);
+      int o = s.momentOffset + MOMENTS;
+      if (score < s.lowTail) {
+        add(m, o, 1, atomic);
+      } else if (score > s.highTail) {
+        add(m, o + 1, 1, atomic);
+      }
+      if (repeat) {
+        add(m, o + 2, 1, atomic);
+      }
     }
+  }
+
+  /** The score distribution beyond drift, or null without a numeric prediction. */
+  io.modelmonitor.drift.ScoreSummary scores(long[] bins, double[] moments, FeatureDrift drift) {
+    Slot s = prediction;
+    if (s == null || s.kind != Kind.NUMERIC) {
+      return null;
+    }
+    int o = s.momentOffset;
+    long n = (long) moments[o];
+    if (n == 0) {
+      return io.modelmonitor.drift.ScoreSummary.EMPTY;
+    }
+    int ordered = s.bins - 1;
+    double[] p = java.util.Arrays.copyOf(s.baseShares, ordered);
+    double[] q = new double[ordered];
+    long total = 0;
+    for (int b = 0; b < ordered; b++) {
+      total += bins[s.binOffset + b];
+    }
+    double sp = 0;
+    for (int b = 0; b < ordered; b++) {
+      q[b] = total == 0 ? 0 : (double) bins[s.binOffset + b] / total;
+      sp += p[b];
+    }
+    for (int b = 0; b < ordered; b++) {
+      p[b] = sp == 0 ? 0 : p[b] / sp;
+    }
+    double[][] refined = refine(s, boundaries(s, moments), p, q);
+    int x = s.momentOffset + MOMENTS;
+    return new io.modelmonitor.drift.ScoreSummary(n, drift.mean(), drift.std(),
+        quantile(refined, 0.5), quantile(refined, 0.9), quantile(refined, 0.99),
+        moments[x] / n, moments[x + 1] / n, moments[x + 2] / n);
+  }
+
+  /** Inverts the live piecewise-linear CDF of refined bins {boundaries, p, q}. */
+  private static double quantile(double[][] refined, double level) {
+    double[] b = refined[0];
+    double[] q = refined[2];
+    double c = 0;
+    for (int i = 0; i < q.length; i++) {
+      if (q[i] > 0 && c + q[i] >= level) {
+        return b[i] + (level - c) / q[i] * (b[i + 1] - b[i]);
+      }
+      c += q[i];
+    }
+    return b[b.length - 1];
   }
 
   void predictionLabel(long[] bins, double[] m, Object label, boolean atomic) {
@@ -437,8 +524,10 @@ final class DriftTracker {
         }
       }
     }
-    return new DriftReport(out, prediction == null ? null : drift(prediction, bins, moments),
-        skew);
+    FeatureDrift predictionDrift = prediction == null ? null
+        : drift(prediction, bins, moments);
+    return new DriftReport(out, predictionDrift, skew,
+        predictionDrift == null ? null : scores(bins, moments, predictionDrift));
   }
 
   private FeatureDrift drift(Slot s, long[] bins, double[] moments) {
@@ -519,7 +608,17 @@ final class DriftTracker {
       q[b] /= sq;
     }
     stats.put(DriftStatistic.KS, DriftStatistics.ks(p, q));
+    double std = s.numeric.std();
+    if (std > 0) {
+      double[][] r = refine(s, boundaries(s, moments), p, q);
+      stats.put(DriftStatistic.WASSERSTEIN, DriftStatistics.wasserstein(r[0], r[1], r[2]) / std);
+    }
+  }
+
+  /** Boundaries of the ordered bins: the live minimum, the edges, the live maximum. */
+  private static double[] boundaries(Slot s, double[] moments) {
     double[] e = s.edges;
+    int ordered = s.bins - 1;
     double liveMin = moments[s.momentOffset + 3];
     double liveMax = moments[s.momentOffset + 4];
     double[] boundaries = new double[ordered + 1];
@@ -527,21 +626,18 @@ final class DriftTracker {
     System.arraycopy(e, 0, boundaries, 1, e.length);
     boundaries[ordered] = Math.max(e[e.length - 1], Double.isFinite(liveMax) ? liveMax
         : e[e.length - 1]);
-    double std = s.numeric.std();
-    if (std > 0) {
-      stats.put(DriftStatistic.WASSERSTEIN, refinedWasserstein(s, boundaries, p, q) / std);
-    }
+    return boundaries;
   }
 
   /**
-   * Wasserstein-1 with the mass inside each bin shaped by the baseline's own quantiles: a
+   * Refines the ordered bins for Wasserstein-1 and percentiles, shaping the mass inside each bin
+   * by the baseline's own quantiles: a
    * baseline quantile (level l, value x) inside a bin splits it at x, with the share of the
    * bin's mass below x that the baseline has there, {@code (l - F(bin start)) / share}; the live
    * mass of the bin is split in the same proportion. Outer decile bins reach the reference
    * minimum and maximum; spreading their mass uniformly would overstate tail differences.
    */
-  private static double refinedWasserstein(Slot s, double[] boundaries, double[] p,
-      double[] q) {
+  private static double[][] refine(Slot s, double[] boundaries, double[] p, double[] q) {
     double[] levels = new double[NumericProfile.QUANTILE_LEVELS.size()];
     for (int i = 0; i < levels.length; i++) {
       levels[i] = NumericProfile.QUANTILE_LEVELS.get(i);
@@ -572,7 +668,7 @@ final class DriftTracker {
       b[++n] = hi;
       cumulative += p[bin];
     }
-    return DriftStatistics.wasserstein(java.util.Arrays.copyOf(b, n + 1),
-        java.util.Arrays.copyOf(rp, n), java.util.Arrays.copyOf(rq, n));
+    return new double[][] {java.util.Arrays.copyOf(b, n + 1), java.util.Arrays.copyOf(rp, n),
+        java.util.Arrays.copyOf(rq, n)};
   }
 }

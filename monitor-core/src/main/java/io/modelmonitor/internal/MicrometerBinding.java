@@ -20,6 +20,7 @@ import io.modelmonitor.schema.FeatureSchema;
 import io.modelmonitor.schema.ViolationKind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -146,8 +147,53 @@ final class MicrometerBinding {
     }
   }
 
+  private void windowGauge(String name, String description, Tags extra,
+      java.util.function.ToDoubleFunction<DefaultModelMonitor<?, ?>> value) {
+    meters.add(Gauge.builder(name, monitor, value).description(description).tags(tags)
+        .tags(extra).strongReference(true).register(registry));
+  }
+
+  /** Gauges of the prediction distribution and recommendations of the last window. */
+  private void bindPredictions() {
+    DriftTracker tracker = monitor.tracker();
+    if (tracker != null && tracker.scoresPrediction()) {
+      Map<String, java.util.function.ToDoubleFunction<io.modelmonitor.drift.ScoreSummary>> stats =
+          new java.util.LinkedHashMap<>();
+      stats.put("mean", io.modelmonitor.drift.ScoreSummary::mean);
+      stats.put("p50", io.modelmonitor.drift.ScoreSummary::p50);
+      stats.put("p90", io.modelmonitor.drift.ScoreSummary::p90);
+      stats.put("p99", io.modelmonitor.drift.ScoreSummary::p99);
+      stats.put("below_baseline_p1", io.modelmonitor.drift.ScoreSummary::belowBaselineP1);
+      stats.put("above_baseline_p99", io.modelmonitor.drift.ScoreSummary::aboveBaselineP99);
+      stats.put("repeat_share", io.modelmonitor.drift.ScoreSummary::repeatShare);
+      stats.forEach((statistic, read) -> windowGauge(MetricNames.PREDICTION_SCORE,
+          "Score distribution of the last closed window", Tags.of(MetricNames.TAG_STATISTIC,
+              statistic), m -> read.applyAsDouble(m.lastScores())));
+    }
+    if (monitor.tracksItems()) {
+      Map<String, java.util.function.ToDoubleFunction<
+          io.modelmonitor.drift.RecommendationSummary>> stats = new java.util.LinkedHashMap<>();
+      stats.put("coverage", io.modelmonitor.drift.RecommendationSummary::coverage);
+      stats.put("gini", io.modelmonitor.drift.RecommendationSummary::gini);
+      stats.put("top_share", io.modelmonitor.drift.RecommendationSummary::topShare);
+      stats.put("overflow_share", io.modelmonitor.drift.RecommendationSummary::overflowShare);
+      stats.put("distinct", io.modelmonitor.drift.RecommendationSummary::distinct);
+      stats.forEach((statistic, read) -> windowGauge(MetricNames.RECOMMENDATIONS,
+          "Recommended items of the last closed window", Tags.of(MetricNames.TAG_STATISTIC,
+              statistic), m -> read.applyAsDouble(m.lastRecommendations())));
+    }
+    if (tracker != null) {
+      for (String feature : tracker.scaledFeatures()) {
+        windowGauge(MetricNames.SKEW_STATUS, "Training-serving skew of a scaled feature: 0 no "
+            + "data, 1 ok, 2 unscaled, 3 double scaled, 4 shifted",
+            Tags.of(MetricNames.TAG_FEATURE, feature), m -> m.lastSkew(feature));
+      }
+    }
+  }
+
   /** Drift gauges per tracked feature: statistics, samples and status of the last window. */
   private void bindDrift() {
+    bindPredictions();
     DriftTracker tracker = monitor.tracker();
     if (tracker == null) {
       return;

@@ -107,11 +107,17 @@ final class RecordingCell implements io.modelmonitor.schema.ViolationListener,
     wrote();
   }
 
+  /** Bits of the last observed score; plain (benignly racy on the shared cell). */
+  private long lastScoreBits = Double.doubleToRawLongBits(Double.NaN) ^ 1;
+
   void observeScore(double score) {
+    long bits = Double.doubleToRawLongBits(score);
+    boolean repeat = bits == lastScoreBits;
+    lastScoreBits = bits;
     long epoch = phaser.writerCriticalSectionEnter();
     try {
       CellInterval i = active;
-      tracker.predictionScore(i.bins, i.moments, score, shared);
+      tracker.predictionScore(i.bins, i.moments, score, repeat, shared);
       add(i, CellInterval.OBSERVED, i.observed, 1, shared);
     } finally {
       phaser.writerCriticalSectionExit(epoch);

@@ -141,7 +141,7 @@ public final class RegistryCore {
       throw new IllegalArgumentException("model '" + name + ':' + version
           + "' is already monitored with another baseline");
     }
-    String kind = prediction == null ? "none" : prediction.isScore() ? "score" : "label";
+    String kind = prediction == null ? "none" : prediction.kind();
     if (!m.predictionKind().equals(kind)) {
       throw new IllegalArgumentException("model '" + name + ':' + version
           + "' is already monitored with a " + m.predictionKind() + " prediction spec, not "

@@ -85,7 +85,7 @@ public final class ThresholdCalibrator {
       while (n < chunkRows && it.hasNext()) {
         schema.visit(it.next(), counter);
         if (withScores && row < scores.length) {
-          tracker.predictionScore(bins, moments, scores[row], false);
+          tracker.predictionScore(bins, moments, scores[row], false, false);
         }
         row++;
         n++;
