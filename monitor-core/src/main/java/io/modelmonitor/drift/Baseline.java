@@ -322,6 +322,23 @@ public final class Baseline {
     }
 
     /**
+     * Profiles the rows (and scores) a {@link BaselineCapture} took from live traffic, with
+     * this builder's bins and top-K.
+     *
+     * @param capture the capture
+     * @return this builder
+     * @throws IllegalStateException if nothing was captured
+     */
+    public Builder captured(BaselineCapture<?> capture) {
+      return Objects.requireNonNull(capture, "capture").into(this);
+    }
+
+    Builder profiles(ProfileCollector collector) {
+      features.putAll(collector.profiles(bins, topK));
+      return this;
+    }
+
+    /**
      * Sets a feature's profile directly.
      *
      * @param name the feature name

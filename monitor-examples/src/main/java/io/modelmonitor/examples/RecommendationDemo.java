@@ -5,6 +5,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelmonitor.ModelMonitor;
 import io.modelmonitor.ModelSnapshot;
 import io.modelmonitor.MonitorRegistry;
+import io.modelmonitor.drift.Baseline;
+import io.modelmonitor.drift.DriftStatistic;
+import io.modelmonitor.drift.FeatureDrift;
+import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.schema.FeatureSchema;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -27,7 +31,9 @@ import java.util.function.Supplier;
  * <p>Three models serve traffic from four request threads: an in-process CTR scorer (decorated
  * function; a flaky upstream feature store makes about 1% of calls fail; its input schema is
  * inferred from a training sample at start-up, and about 1% of requests carry a NaN or a price
- * in cents instead of yuan, which the schema check counts), a batch re-ranker
+ * in cents instead of yuan, which the schema check counts; a baseline fitted on the same sample
+ * makes the monitor report drift, and halfway through a promotion cuts prices by 40%, which the
+ * price drift turns into an ALERT), a batch re-ranker
  * (decorated batch function) and a remote price model called asynchronously (decorated
  * completion stage). A snapshot listener prints one line per model per window; at the end the
  * demo prints the final snapshots and the Prometheus scrape of the {@code model_*} series.
@@ -83,7 +89,16 @@ public final class RecommendationDemo {
         + "range [%.2f, %.2f]%n", ctrSchema.features().size(),
         ctrSchema.feature("price").orElseThrow().min(),
         ctrSchema.feature("price").orElseThrow().max());
-    ModelMonitor<float[], Float> ctrMonitor = monitors.monitor("ctr", "2024-06-01", ctrSchema);
+    List<float[]> training = trainingSample(5_000);
+    double[] trainingScores = training.stream().mapToDouble(scorer::predict).toArray();
+    Baseline ctrBaseline = Baseline.builder().features(training, ctrSchema)
+        .predictions(trainingScores).metric("test_auc", 0.781).build();
+    ModelMonitor<float[], Float> ctrMonitor = monitors
+        .<float[], Float>monitorBuilder("ctr", "2024-06-01")
+        .schema(ctrSchema)
+        .baseline(ctrBaseline)
+        .prediction(PredictionSpec.score(Float::doubleValue))
+        .build();
     Function<float[], Float> ctr = ctrMonitor.decorateFunction(features -> {
       if (ThreadLocalRandom.current().nextInt(100) == 0) {
         throw new IllegalStateException("feature store timeout");
@@ -113,7 +128,9 @@ public final class RecommendationDemo {
     out.printf(Locale.ROOT, "serving traffic for %ds on 4 threads; one line per model per "
         + "1-second window%n", duration.toSeconds());
     ExecutorService workers = Executors.newFixedThreadPool(4, daemon("request"));
-    long deadline = System.nanoTime() + duration.toNanos();
+    long begin = System.nanoTime();
+    long deadline = begin + duration.toNanos();
+    long promotion = begin + duration.toNanos() / 2;
     List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
     for (int w = 0; w < 4; w++) {
       futures.add(workers.submit(() -> {
@@ -122,6 +139,9 @@ public final class RecommendationDemo {
         while (System.nanoTime() < deadline) {
           ThreadLocalRandom random = ThreadLocalRandom.current();
           CtrScorer.fill(features, random);
+          if (System.nanoTime() > promotion) {
+            features[CtrScorer.PRICE] *= 0.6f; // the promotion: everything 40% off
+          }
           int glitch = random.nextInt(200);
           if (glitch == 0) {
             features[3] = Float.NaN; // a feature-store default leaking through
@@ -182,6 +202,12 @@ public final class RecommendationDemo {
     String violations = s.windowViolations().invalidInputs() == 0 ? ""
         : " invalid inputs=" + s.windowViolations().invalidInputs() + " "
             + s.windowViolations().byFeature();
+    FeatureDrift price = s.windowDrift().feature("price").orElse(null);
+    if (price != null) {
+      violations += String.format(Locale.ROOT, " | drift: price PSI=%.3f W=%.2fstd %s, scores "
+          + "PSI=%.3f", price.value(DriftStatistic.PSI), price.value(DriftStatistic.WASSERSTEIN),
+          price.status(), s.windowDrift().prediction().value(DriftStatistic.PSI));
+    }
     return String.format(Locale.ROOT,
         "[window] %-16s %7.0f calls/s  p50=%7.1fus p99=%7.1fus max=%8.1fus  errors=%d%s "
             + "in-flight=%d%s", s.model(), s.ratePerSecond(), s.windowLatency().p50Nanos() / 1e3,

@@ -20,7 +20,7 @@ class RecommendationDemoTest {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     List<ModelSnapshot> finals;
     try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-      finals = RecommendationDemo.run(Duration.ofSeconds(2), out);
+      finals = RecommendationDemo.run(Duration.ofSeconds(4), out);
     }
     String report = buffer.toString(StandardCharsets.UTF_8);
 
@@ -33,6 +33,8 @@ class RecommendationDemoTest {
     io.modelmonitor.ViolationSummary v = byModel.get("ctr").totalViolations();
     assertThat(v.count("f3", io.modelmonitor.schema.ViolationKind.NAN_OR_INFINITE)).isPositive();
     assertThat(v.count("price", io.modelmonitor.schema.ViolationKind.OUT_OF_RANGE)).isPositive();
+    // the promotion in the second half moves prices: some window's price drift alerts
+    assertThat(report).contains("drift: price PSI=").contains("ALERT");
     assertThat(report).contains("[window] ctr").contains("since start:")
         .contains("model_prediction_latency_seconds_bucket{")
         .contains("model_predictions_total{")
