@@ -84,6 +84,36 @@ public final class MetricNames {
    */
   public static final String SKEW_STATUS = "model.skew.status";
 
+  /**
+   * Predictions and feedback by what happened to them, tagged {@link #TAG_OUTCOME}:
+   * {@code remembered}, {@code joined}, {@code late}, {@code unknown}, {@code duplicate},
+   * {@code expired_negative}, {@code expired_dropped}, {@code evicted}.
+   */
+  public static final String FEEDBACK = "model.feedback";
+
+  /** Predictions waiting for feedback now. */
+  public static final String FEEDBACK_PENDING = "model.feedback.pending";
+
+  /**
+   * Online quality from delayed feedback in the last closed window, tagged
+   * {@link #TAG_STATISTIC}: {@code positive_rate}, {@code mean_predicted}, {@code calibration},
+   * {@code log_loss}, {@code brier}, {@code auc}, {@code offline_auc}, {@code mrr},
+   * {@code labelled}, {@code delay_p50_seconds}, {@code delay_p99_seconds}.
+   */
+  public static final String QUALITY = "model.quality";
+
+  /**
+   * Ranked-list quality of the last closed window, tagged {@link #TAG_K} and
+   * {@link #TAG_STATISTIC}: {@code precision}, {@code recall}, {@code ndcg}, {@code hit_rate}.
+   */
+  public static final String QUALITY_RANKING = "model.quality.ranking";
+
+  /** The CUSUM statistic of the label stream now (it alarms at {@code ln(runLength)}). */
+  public static final String QUALITY_CUSUM = "model.quality.cusum";
+
+  /** CUSUM alarms since start. */
+  public static final String QUALITY_CUSUM_ALARMS = "model.quality.cusum.alarms";
+
   /** Failures inside monitoring itself, tagged {@link #TAG_CAUSE}. */
   public static final String MONITOR_ERRORS = "model.monitor.errors";
 
@@ -110,6 +140,9 @@ public final class MetricNames {
 
   /** Tag key: the drift statistic, such as {@code psi} or {@code jensen_shannon}. */
   public static final String TAG_STATISTIC = "statistic";
+
+  /** Tag key: the cut-off of a ranked metric (from the configured closed set). */
+  public static final String TAG_K = "k";
 
   /** Tag key: the cause of a monitor error. */
   public static final String TAG_CAUSE = "cause";

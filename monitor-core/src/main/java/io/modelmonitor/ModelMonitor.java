@@ -265,6 +265,39 @@ public interface ModelMonitor<I, O> {
    */
   int checkInput(I input);
 
+  // ---------------------------------------------------------------- delayed feedback
+
+  /**
+   * Remembers a prediction so delayed feedback can be joined to it, for code that does not
+   * give the monitor a request-id extractor ({@code MonitorBuilder.requestId}). Needs a score or
+   * ranked {@code PredictionSpec}; otherwise does nothing. A null id is ignored.
+   *
+   * @param requestId the id feedback will carry
+   * @param output the model's output for that request
+   */
+  void remember(Object requestId, O output);
+
+  /**
+   * Joins a label to the prediction made for {@code requestId} (a scalar model: click or not,
+   * bought or not). Feedback for an unknown, expired or already labelled id is counted by kind
+   * and otherwise ignored; never throws.
+   *
+   * @param requestId the request id
+   * @param positive whether the outcome was positive
+   */
+  void feedback(Object requestId, boolean positive);
+
+  /**
+   * Joins an event on one recommended item to the ranked list made for {@code requestId} (for a
+   * scalar model the event becomes its label: positive from the policy's positive event on).
+   * Never throws.
+   *
+   * @param requestId the request id
+   * @param itemId the item the event concerns
+   * @param event what the user did
+   */
+  void feedback(Object requestId, Object itemId, io.modelmonitor.feedback.Event event);
+
   /** Records a call that was refused before the model ran. */
   void recordRejected();
 

@@ -30,6 +30,11 @@ import java.util.Objects;
  * @param totalDrift drift against the baseline of everything observed since start
  * @param windowRecommendations what a ranking model recommended in the last closed window
  *     (empty unless its prediction spec reads ranked outputs)
+ * @param windowQuality online quality from delayed feedback in the last closed window (null
+ *     without a score or ranked prediction spec)
+ * @param rollingQuality online quality over the last {@code DriftPolicy.rollingWindows()}
+ *     closed windows (null likewise)
+ * @param totalQuality online quality since start (null likewise)
  * @param inFlight calls started and not yet finished at the moment of the snapshot
  * @param monitorErrors failures inside monitoring itself since start (invalid samples, internal
  *     errors); they never affected the monitored calls
@@ -52,6 +57,9 @@ public record ModelSnapshot(
     DriftReport rollingDrift,
     DriftReport totalDrift,
     io.modelmonitor.drift.RecommendationSummary windowRecommendations,
+    io.modelmonitor.feedback.QualitySummary windowQuality,
+    io.modelmonitor.feedback.QualitySummary rollingQuality,
+    io.modelmonitor.feedback.QualitySummary totalQuality,
     long inFlight,
     long monitorErrors) {
 
@@ -75,6 +83,9 @@ public record ModelSnapshot(
    * @param rollingDrift see {@link #rollingDrift()}
    * @param totalDrift see {@link #totalDrift()}
    * @param windowRecommendations see {@link #windowRecommendations()}
+   * @param windowQuality see {@link #windowQuality()}
+   * @param rollingQuality see {@link #rollingQuality()}
+   * @param totalQuality see {@link #totalQuality()}
    * @param inFlight see {@link #inFlight()}
    * @param monitorErrors see {@link #monitorErrors()}
    */

@@ -1,6 +1,7 @@
 package io.modelmonitor;
 
 import io.modelmonitor.drift.DriftPolicy;
+import io.modelmonitor.feedback.FeedbackPolicy;
 import io.modelmonitor.schema.SchemaPolicy;
 import java.time.Duration;
 import java.util.Arrays;
@@ -33,6 +34,7 @@ public final class MonitorConfig {
   private final SchemaPolicy schemaPolicy;
   private final Duration violationLogInterval;
   private final DriftPolicy drift;
+  private final FeedbackPolicy feedback;
 
   private MonitorConfig(Builder b) {
     this.latencyLowest = b.latencyLowest;
@@ -45,6 +47,7 @@ public final class MonitorConfig {
     this.schemaPolicy = b.schemaPolicy;
     this.violationLogInterval = b.violationLogInterval;
     this.drift = b.drift;
+    this.feedback = b.feedback;
   }
 
   /**
@@ -85,7 +88,8 @@ public final class MonitorConfig {
         .maxThreadCells(config.maxThreadCells)
         .schemaPolicy(config.schemaPolicy)
         .violationLogInterval(config.violationLogInterval)
-        .drift(config.drift);
+        .drift(config.drift)
+        .feedback(config.feedback);
   }
 
   /**
@@ -182,6 +186,15 @@ public final class MonitorConfig {
     return drift;
   }
 
+  /**
+   * Returns how delayed feedback is joined and judged.
+   *
+   * @return the policy; {@link FeedbackPolicy#DEFAULTS} by default
+   */
+  public FeedbackPolicy feedback() {
+    return feedback;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -198,6 +211,7 @@ public final class MonitorConfig {
         && schemaPolicy == that.schemaPolicy
         && violationLogInterval.equals(that.violationLogInterval)
         && drift.equals(that.drift)
+        && feedback.equals(that.feedback)
         && latencyLowest.equals(that.latencyLowest)
         && latencyHighest.equals(that.latencyHighest)
         && latencyBuckets.equals(that.latencyBuckets);
@@ -206,7 +220,7 @@ public final class MonitorConfig {
   @Override
   public int hashCode() {
     return Objects.hash(latencyLowest, latencyHighest, latencyPrecision, latencyBuckets,
-        maxErrorTypes, maxBatchSize, maxThreadCells, schemaPolicy, violationLogInterval, drift);
+        maxErrorTypes, maxBatchSize, maxThreadCells, schemaPolicy, violationLogInterval, drift, feedback);
   }
 
   @Override
@@ -215,7 +229,8 @@ public final class MonitorConfig {
         + ", precision=" + latencyPrecision + ", buckets=" + latencyBuckets
         + ", maxErrorTypes=" + maxErrorTypes + ", maxBatchSize=" + maxBatchSize
         + ", maxThreadCells=" + maxThreadCells + ", schemaPolicy=" + schemaPolicy
-        + ", violationLogInterval=" + violationLogInterval + ", drift=" + drift + '}';
+        + ", violationLogInterval=" + violationLogInterval + ", drift=" + drift
+        + ", feedback=" + feedback + '}';
   }
 
   /** Builds a {@link MonitorConfig}. Not thread-safe; each setter validates at once. */
@@ -237,8 +252,20 @@ public final class MonitorConfig {
     private SchemaPolicy schemaPolicy = SchemaPolicy.OBSERVE;
     private Duration violationLogInterval = Duration.ofSeconds(1);
     private DriftPolicy drift = DriftPolicy.DEFAULTS;
+    private FeedbackPolicy feedback = FeedbackPolicy.DEFAULTS;
 
     private Builder() {}
+
+    /**
+     * Sets how delayed feedback is joined and judged.
+     *
+     * @param policy the policy; default {@link FeedbackPolicy#DEFAULTS}
+     * @return this builder
+     */
+    public Builder feedback(FeedbackPolicy policy) {
+      this.feedback = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
 
     /**
      * Sets how drift against the baseline is judged and sampled.

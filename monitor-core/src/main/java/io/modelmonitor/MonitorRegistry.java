@@ -94,7 +94,7 @@ public final class MonitorRegistry implements AutoCloseable {
     checkName("model name", name);
     checkName("model version", version);
     Objects.requireNonNull(config, "config");
-    return core.monitor(name, version, null, null, null, config);
+    return core.monitor(name, version, null, null, null, null, config);
   }
 
   /**
@@ -137,7 +137,7 @@ public final class MonitorRegistry implements AutoCloseable {
     checkName("model version", version);
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(config, "config");
-    return core.monitor(name, version, schema, null, null, config);
+    return core.monitor(name, version, schema, null, null, null, config);
   }
 
   /**
@@ -178,6 +178,7 @@ public final class MonitorRegistry implements AutoCloseable {
     private io.modelmonitor.drift.Baseline baseline;
     private io.modelmonitor.drift.PredictionSpec<? super O> prediction;
     private MonitorConfig config = core.defaultConfig();
+    private java.util.function.Function<? super I, ?> requestId;
 
     private MonitorBuilder(String name, String version) {
       checkName("model name", name);
@@ -222,6 +223,19 @@ public final class MonitorRegistry implements AutoCloseable {
     }
 
     /**
+     * Reads the request id of every input, so each prediction is remembered for the delayed
+     * feedback that will carry the same id ({@link ModelMonitor#feedback(Object, boolean)}).
+     * Needs a score or ranked prediction spec.
+     *
+     * @param requestId reads the id; a null id means "do not remember this one"
+     * @return this builder
+     */
+    public MonitorBuilder<I, O> requestId(java.util.function.Function<? super I, ?> requestId) {
+      this.requestId = Objects.requireNonNull(requestId, "requestId");
+      return this;
+    }
+
+    /**
      * Sets the monitor's policy.
      *
      * @param config the configuration; default the registry's
@@ -241,7 +255,7 @@ public final class MonitorRegistry implements AutoCloseable {
      * @throws IllegalStateException if the registry is closed
      */
     public ModelMonitor<I, O> build() {
-      return core.monitor(name, version, schema, baseline, prediction, config);
+      return core.monitor(name, version, schema, baseline, prediction, requestId, config);
     }
   }
 

@@ -6,6 +6,7 @@ import io.modelmonitor.drift.Baseline;
 import io.modelmonitor.drift.DriftStatistic;
 import io.modelmonitor.drift.FeatureDrift;
 import io.modelmonitor.drift.PredictionSpec;
+import io.modelmonitor.feedback.QualitySummary;
 import io.modelmonitor.schema.FeatureSchema;
 import io.modelmonitor.schema.InputShape;
 import io.modelmonitor.schema.SchemaPolicy;
@@ -116,6 +117,33 @@ final class Snippets {
     System.out.printf("price: PSI %.3f, Wasserstein %.3f std -> %s%n",
         price.value(DriftStatistic.PSI), price.value(DriftStatistic.WASSERSTEIN), price.status());
     // end::drift[]
+    return ctr.snapshot();
+  }
+
+  record Impression(String requestId, float[] features) {}
+
+  static ModelSnapshot feedback(MonitorRegistry monitors, java.util.function.ToDoubleFunction<
+      float[]> model, List<Impression> impressions, java.util.Set<String> clicked) {
+    // tag::feedback[]
+    ModelMonitor<Impression, Double> ctr = monitors
+        .<Impression, Double>monitorBuilder("ctr", "v9")
+        .prediction(PredictionSpec.score(Double::doubleValue))
+        .requestId(Impression::requestId)           // remember every prediction by its id
+        .build();
+    Function<Impression, Double> predict = ctr.decorateFunction(
+        i -> model.applyAsDouble(i.features()));
+    impressions.forEach(predict::apply);
+
+    // later, from the click stream (any thread)
+    for (Impression i : impressions) {
+      ctr.feedback(i.requestId(), clicked.contains(i.requestId()));
+    }
+
+    monitors.tickNow(); // the reporter thread does this every reporting interval
+    QualitySummary q = ctr.snapshot().windowQuality();
+    System.out.printf("CTR %.3f predicted %.3f AUC %.3f log loss %.3f join rate %.2f%n",
+        q.positiveRate(), q.meanPredicted(), q.auc(), q.logLoss(), q.joins().joinRate());
+    // end::feedback[]
     return ctr.snapshot();
   }
 

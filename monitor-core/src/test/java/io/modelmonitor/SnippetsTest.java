@@ -70,6 +70,26 @@ class SnippetsTest {
   }
 
   @Test
+  void feedbackSnippet_measuresOnlineQuality() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+    List<Snippets.Impression> impressions = new java.util.ArrayList<>();
+    java.util.Set<String> clicked = new java.util.HashSet<>();
+    for (int i = 0; i < 2_000; i++) {
+      float x = (float) r.nextDouble();
+      impressions.add(new Snippets.Impression("q" + i, new float[] {x}));
+      if (r.nextDouble() < x * 0.2) {
+        clicked.add("q" + i);
+      }
+    }
+    try (MonitorRegistry monitors = MonitorRegistry.builder().build()) {
+      ModelSnapshot s = Snippets.feedback(monitors, f -> f[0] * 0.2, impressions, clicked);
+      assertThat(s.windowQuality().labelled()).isEqualTo(2_000);
+      assertThat(s.windowQuality().positives()).isEqualTo(clicked.size());
+      assertThat(s.windowQuality().auc()).isGreaterThan(0.6);
+    }
+  }
+
+  @Test
   void readme_containsEverySnippetVerbatim() throws IOException {
     String source = Files.readString(
         Path.of("src/test/java/io/modelmonitor/Snippets.java"));

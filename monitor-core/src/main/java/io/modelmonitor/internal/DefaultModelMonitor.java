@@ -72,6 +72,9 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   private final DriftTracker tracker;
   /** Null unless the prediction spec reads ranked outputs. */
   private final ItemTracker items;
+  /** Null unless the prediction spec reads scores or ranked outputs. */
+  private final FeedbackJoiner joiner;
+  private final Function<? super I, ?> requestIds;
   private final int stride;
 
   /** Guarded by {@code recordings.lock}. */
@@ -81,10 +84,23 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   /** The result of the last closed window; immutable. */
   record ClosedWindow(Duration length, Outcomes outcomes, LatencySummary latency,
       BatchSummary batches, ViolationSummary violations, DriftReport drift,
-      DriftReport rolling, io.modelmonitor.drift.RecommendationSummary recommendations) {
+      DriftReport rolling, io.modelmonitor.drift.RecommendationSummary recommendations,
+      io.modelmonitor.feedback.QualitySummary quality,
+      io.modelmonitor.feedback.QualitySummary rollingQuality) {
     static final ClosedWindow NONE = new ClosedWindow(Duration.ZERO, Outcomes.EMPTY,
         LatencySummary.EMPTY, BatchSummary.EMPTY, ViolationSummary.EMPTY, DriftReport.EMPTY,
-        DriftReport.EMPTY, io.modelmonitor.drift.RecommendationSummary.EMPTY);
+        DriftReport.EMPTY, io.modelmonitor.drift.RecommendationSummary.EMPTY, null, null);
+  }
+
+  private static double offlineAuc(Baseline baseline) {
+    if (baseline == null) {
+      return 0;
+    }
+    Double auc = baseline.metrics().get("test_auc");
+    if (auc == null) {
+      auc = baseline.metrics().get("auc");
+    }
+    return auc == null ? 0 : auc;
   }
 
   /** The last closed windows' counts, for the rolling view; guarded by recordings.lock. */
@@ -95,7 +111,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
 
   DefaultModelMonitor(String name, String version, MonitorConfig config, Ticker ticker,
       Clock clock, FeatureSchema<? super I> schema, Baseline baseline,
-      PredictionSpec<? super O> prediction) {
+      PredictionSpec<? super O> prediction, Function<? super I, ?> requestIds) {
     this.name = name;
     this.version = version;
     this.config = config;
@@ -118,6 +134,14 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     this.items = prediction != null && prediction.isRanked()
         ? new ItemTracker(prediction.rankedOptions()) : null;
     this.stride = (int) Math.max(1, Math.round(1 / config.drift().sampleRate()));
+    this.joiner = prediction != null && (prediction.isScore() || prediction.isRanked())
+        ? new FeedbackJoiner(config.feedback(), ticker, offlineAuc(baseline),
+            config.drift().rollingWindows()) : null;
+    this.requestIds = requestIds;
+    if (requestIds != null && joiner == null) {
+      throw new IllegalArgumentException("model '" + name + "': a request id needs a score or "
+          + "ranked prediction spec to remember what was predicted");
+    }
     this.recordings = new Recordings(layout, errorTypes.slotCount(), violationCells,
         maxBatchSize, config.maxThreadCells(), tracker);
     this.createdTicks = ticker.read();
@@ -200,6 +224,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       if (sampled) {
         observeOutput(cell, result);
       }
+      rememberFor(input, result);
       return result;
     } catch (RuntimeException e) {
       exitError(cell, start, e);
@@ -241,6 +266,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       if (sampled) {
         observeOutput(cell, result);
       }
+      rememberFor(input, result);
       return result;
     } catch (Exception e) { // precise rethrow: only E or unchecked can arrive here
       exitError(cell, start, e);
@@ -390,6 +416,89 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       errors.record(Cause.INTERNAL, "input check failed", e);
       return 0;
     }
+  }
+
+  // ================================================================ delayed feedback
+
+  private void rememberFor(I input, O result) {
+    if (requestIds == null) {
+      return;
+    }
+    try {
+      Object id = requestIds.apply(input);
+      if (id != null) {
+        remember(id, result);
+      }
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not read the request id", e);
+    }
+  }
+
+  @Override
+  public void remember(Object requestId, O output) {
+    if (joiner == null || requestId == null) {
+      return;
+    }
+    try {
+      if (prediction.isRanked()) {
+        java.util.Collection<?> c = output == null ? null
+            : prediction.rankedReader().apply(output);
+        if (c != null) {
+          joiner.rememberRanked(requestId, new java.util.ArrayList<>(c));
+        }
+      } else {
+        joiner.remember(requestId, output == null ? Double.NaN
+            : prediction.scoreReader().applyAsDouble(output));
+      }
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not remember the prediction", e);
+    }
+  }
+
+  @Override
+  public void feedback(Object requestId, boolean positive) {
+    if (joiner == null || requestId == null) {
+      return;
+    }
+    try {
+      joiner.feedback(requestId, positive ? 1 : 0);
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not join feedback", e);
+    }
+  }
+
+  @Override
+  public void feedback(Object requestId, Object itemId, io.modelmonitor.feedback.Event event) {
+    if (joiner == null || requestId == null || itemId == null || event == null) {
+      return;
+    }
+    try {
+      joiner.feedback(requestId, itemId, event);
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not join feedback", e);
+    }
+  }
+
+  FeedbackJoiner joiner() {
+    return joiner;
+  }
+
+  /**
+   * Predictions waiting for feedback now (an estimate between cache maintenance runs). Not API:
+   * exposed for exporters and tests.
+   *
+   * @return the number, 0 without feedback
+   */
+  public long pendingFeedback() {
+    if (joiner == null) {
+      return 0;
+    }
+    joiner.cleanUp();
+    return joiner.pendingCount();
+  }
+
+  io.modelmonitor.feedback.QualitySummary lastQuality() {
+    return lastWindow.quality();
   }
 
   @Override
@@ -782,10 +891,13 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       recordings.drain();
       Aggregate w = recordings.window;
       long lengthNanos = Math.max(0, nowTicks - windowStartTicks);
+      io.modelmonitor.feedback.QualitySummary[] quality = joiner == null
+          ? new io.modelmonitor.feedback.QualitySummary[2] : joiner.closeWindow();
       ClosedWindow closed = new ClosedWindow(Duration.ofNanos(lengthNanos),
           w.outcomes(errorTypes), w.latencySummary(), w.batchSummary(), violations(w),
           drift(w), rolling(w), items == null
-              ? io.modelmonitor.drift.RecommendationSummary.EMPTY : items.closeWindow());
+              ? io.modelmonitor.drift.RecommendationSummary.EMPTY : items.closeWindow(),
+          quality[0], quality[1]);
       w.reset();
       windowStartTicks = nowTicks;
       lastWindow = closed;
@@ -807,6 +919,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
         Duration.ofNanos(uptime), window.outcomes(), t.outcomes(errorTypes), window.latency(),
         t.latencySummary(), window.batches(), t.batchSummary(), window.violations(),
         violations(t), window.drift(), window.rolling(), drift(t), window.recommendations(),
+        window.quality(), window.rollingQuality(), joiner == null ? null : joiner.total(),
         recordings.inFlight(), errors.total());
   }
 

@@ -191,9 +191,84 @@ final class MicrometerBinding {
     }
   }
 
+  /** Feedback counters, pending gauge, quality and ranking gauges, CUSUM. */
+  private void bindFeedback() {
+    FeedbackJoiner joiner = monitor.joiner();
+    if (joiner == null) {
+      return;
+    }
+    Map<String, java.util.function.ToLongFunction<io.modelmonitor.feedback.JoinCounts>> outcomes =
+        new java.util.LinkedHashMap<>();
+    outcomes.put("remembered", io.modelmonitor.feedback.JoinCounts::remembered);
+    outcomes.put("joined", io.modelmonitor.feedback.JoinCounts::joined);
+    outcomes.put("late", io.modelmonitor.feedback.JoinCounts::late);
+    outcomes.put("unknown", io.modelmonitor.feedback.JoinCounts::unknown);
+    outcomes.put("duplicate", io.modelmonitor.feedback.JoinCounts::duplicate);
+    outcomes.put("expired_negative", io.modelmonitor.feedback.JoinCounts::expiredNegative);
+    outcomes.put("expired_dropped", io.modelmonitor.feedback.JoinCounts::expiredDropped);
+    outcomes.put("evicted", io.modelmonitor.feedback.JoinCounts::evicted);
+    outcomes.forEach((outcome, read) -> meters.add(FunctionCounter.builder(MetricNames.FEEDBACK,
+            monitor, m -> read.applyAsLong(m.joiner().total().joins()))
+        .description("Predictions and feedback by what happened to them")
+        .tags(tags).tag(TAG_OUTCOME, outcome).register(registry)));
+    meters.add(Gauge.builder(MetricNames.FEEDBACK_PENDING, monitor,
+            DefaultModelMonitor::pendingFeedback)
+        .description("Predictions waiting for feedback").tags(tags).strongReference(true)
+        .register(registry));
+    Map<String, java.util.function.ToDoubleFunction<io.modelmonitor.feedback.QualitySummary>>
+        stats = new java.util.LinkedHashMap<>();
+    stats.put("positive_rate", io.modelmonitor.feedback.QualitySummary::positiveRate);
+    stats.put("mean_predicted", io.modelmonitor.feedback.QualitySummary::meanPredicted);
+    stats.put("calibration", io.modelmonitor.feedback.QualitySummary::calibration);
+    stats.put("log_loss", io.modelmonitor.feedback.QualitySummary::logLoss);
+    stats.put("brier", io.modelmonitor.feedback.QualitySummary::brier);
+    stats.put("auc", io.modelmonitor.feedback.QualitySummary::auc);
+    stats.put("offline_auc", io.modelmonitor.feedback.QualitySummary::offlineAuc);
+    stats.put("mrr", io.modelmonitor.feedback.QualitySummary::mrr);
+    stats.put("labelled", io.modelmonitor.feedback.QualitySummary::labelled);
+    stats.put("delay_p50_seconds", q -> q.delayP50Millis() / 1e3);
+    stats.put("delay_p99_seconds", q -> q.delayP99Millis() / 1e3);
+    stats.forEach((statistic, read) -> windowGauge(MetricNames.QUALITY,
+        "Online quality from delayed feedback in the last closed window",
+        Tags.of(MetricNames.TAG_STATISTIC, statistic), m -> {
+          io.modelmonitor.feedback.QualitySummary q = m.lastQuality();
+          return q == null ? 0 : read.applyAsDouble(q);
+        }));
+    for (int k : monitor.config().feedback().ks()) {
+      Map<String, java.util.function.ToDoubleFunction<
+          io.modelmonitor.feedback.QualitySummary.RankingQuality>> ranked =
+          new java.util.LinkedHashMap<>();
+      ranked.put("precision", io.modelmonitor.feedback.QualitySummary.RankingQuality::precision);
+      ranked.put("recall", io.modelmonitor.feedback.QualitySummary.RankingQuality::recall);
+      ranked.put("ndcg", io.modelmonitor.feedback.QualitySummary.RankingQuality::ndcg);
+      ranked.put("hit_rate", io.modelmonitor.feedback.QualitySummary.RankingQuality::hitRate);
+      ranked.forEach((statistic, read) -> windowGauge(MetricNames.QUALITY_RANKING,
+          "Ranked-list quality of the last closed window", Tags.of(MetricNames.TAG_K,
+              Integer.toString(k), MetricNames.TAG_STATISTIC, statistic), m -> {
+                io.modelmonitor.feedback.QualitySummary q = m.lastQuality();
+                if (q == null) {
+                  return 0;
+                }
+                for (io.modelmonitor.feedback.QualitySummary.RankingQuality rq : q.ranking()) {
+                  if (rq.k() == k) {
+                    return read.applyAsDouble(rq);
+                  }
+                }
+                return 0;
+              }));
+    }
+    windowGauge(MetricNames.QUALITY_CUSUM, "CUSUM statistic of the label stream; alarms at "
+        + "ln(runLength)", Tags.empty(), m -> m.joiner().total().cusum().statistic());
+    meters.add(FunctionCounter.builder(MetricNames.QUALITY_CUSUM_ALARMS, monitor,
+            m -> m.joiner().total().cusum().alarms())
+        .description("CUSUM alarms on the label stream since start").tags(tags)
+        .register(registry));
+  }
+
   /** Drift gauges per tracked feature: statistics, samples and status of the last window. */
   private void bindDrift() {
     bindPredictions();
+    bindFeedback();
     DriftTracker tracker = monitor.tracker();
     if (tracker == null) {
       return;

@@ -106,7 +106,8 @@ public final class RegistryCore {
   @SuppressWarnings("unchecked")
   public <I, O> ModelMonitor<I, O> monitor(String name, String version,
       FeatureSchema<? super I> schema, io.modelmonitor.drift.Baseline baseline,
-      io.modelmonitor.drift.PredictionSpec<? super O> prediction, MonitorConfig config) {
+      io.modelmonitor.drift.PredictionSpec<? super O> prediction,
+      java.util.function.Function<? super I, ?> requestId, MonitorConfig config) {
     Entry existing = monitors.get(name);
     if (existing == null) {
       synchronized (lifecycleLock) {
@@ -116,7 +117,7 @@ public final class RegistryCore {
         }
         existing = monitors.get(name);
         if (existing == null) {
-          Entry created = create(name, version, schema, baseline, prediction, config);
+          Entry created = create(name, version, schema, baseline, prediction, requestId, config);
           monitors.put(name, created);
           startReporter();
           return (ModelMonitor<I, O>) created.monitor;
@@ -152,10 +153,10 @@ public final class RegistryCore {
 
   private Entry create(String name, String version, FeatureSchema<?> schema,
       io.modelmonitor.drift.Baseline baseline, io.modelmonitor.drift.PredictionSpec<?> prediction,
-      MonitorConfig config) {
+      java.util.function.Function<?, ?> requestId, MonitorConfig config) {
     @SuppressWarnings({"unchecked", "rawtypes"})
     DefaultModelMonitor<?, ?> monitor = new DefaultModelMonitor(name, version, config, ticker,
-        clock, schema, baseline, prediction);
+        clock, schema, baseline, prediction, requestId);
     Entry entry = new Entry(monitor);
     try {
       for (MeterRegistry leaf : leafRegistries) {

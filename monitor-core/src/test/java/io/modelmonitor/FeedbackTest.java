@@ -1,0 +1,377 @@
+package io.modelmonitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.modelmonitor.drift.Baseline;
+import io.modelmonitor.drift.PredictionSpec;
+import io.modelmonitor.feedback.Event;
+import io.modelmonitor.feedback.FeedbackPolicy;
+import io.modelmonitor.feedback.JoinCounts;
+import io.modelmonitor.feedback.QualitySummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class FeedbackTest {
+
+  /** A request: its id and the model's score for it. */
+  record Request(String id, double score) {}
+
+  private final FakeTicker ticker = new FakeTicker();
+
+  private ModelMonitor<Request, Double> ctr(MonitorRegistry registry, FeedbackPolicy policy) {
+    return registry.<Request, Double>monitorBuilder("ctr", "v1")
+        .prediction(PredictionSpec.score(Double::doubleValue))
+        .requestId(Request::id)
+        .config(MonitorConfig.custom().feedback(policy).build())
+        .build();
+  }
+
+  @Test
+  void quality_matchesExactReferenceValues() {
+    SplittableRandom r = new SplittableRandom(1);
+    int n = 20_000;
+    double[] scores = new double[n];
+    boolean[] labels = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      scores[i] = r.nextDouble();
+      labels[i] = r.nextDouble() < 0.2 + 0.5 * scores[i] * scores[i]; // informative scores
+    }
+    try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker).build()) {
+      ModelMonitor<Request, Double> m = ctr(registry, FeedbackPolicy.DEFAULTS);
+      Function<Request, Double> model = m.decorateFunction(Request::score);
+      for (int i = 0; i < n; i++) {
+        model.apply(new Request("r" + i, scores[i]));
+      }
+      ticker.advance(Duration.ofSeconds(3));
+      for (int i = 0; i < n; i++) {
+        m.feedback("r" + i, labels[i]);
+      }
+      ticker.advance(Duration.ofSeconds(10));
+      QualitySummary q = registry.tickNow().get("ctr").windowQuality();
+
+      double logLoss = 0;
+      double brier = 0;
+      long positives = 0;
+      for (int i = 0; i < n; i++) {
+        double y = labels[i] ? 1 : 0;
+        double p = Math.min(1 - 1e-15, Math.max(1e-15, scores[i]));
+        logLoss += -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
+        brier += (scores[i] - y) * (scores[i] - y);
+        positives += labels[i] ? 1 : 0;
+      }
+      // AUC by brute force over every positive-negative pair
+      double wins = 0;
+      long pairs = 0;
+      for (int i = 0; i < n; i++) {
+        if (!labels[i]) {
+          continue;
+        }
+        for (int j = 0; j < n; j++) {
+          if (!labels[j]) {
+            pairs++;
+            wins += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
+          }
+        }
+      }
+      assertThat(q.labelled()).isEqualTo(n);
+      assertThat(q.positives()).isEqualTo(positives);
+      assertThat(q.logLoss()).isCloseTo(logLoss / n, within(1e-12));
+      assertThat(q.brier()).isCloseTo(brier / n, within(1e-12));
+      assertThat(q.aucPairs()).isEqualTo(pairs);
+      assertThat(q.auc()).isCloseTo(wins / pairs, within(1e-3)); // 1000 bins: its resolution
+      assertThat(q.joins().joined()).isEqualTo(n);
+      assertThat(q.joins().remembered()).isEqualTo(n);
+      assertThat(q.delayP50Millis()).isBetween(2_970.0, 3_030.0);
+      assertThat(q.calibration()).isCloseTo(
+          (java.util.Arrays.stream(scores).sum() / n) / ((double) positives / n), within(1e-9));
+    }
+  }
+
+  @Test
+  void ranked_metricsForHandCheckedLists() {
+    try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker).build()) {
+      ModelMonitor<String, List<String>> ranker = registry
+          .<String, List<String>>monitorBuilder("ranker", "v1")
+          .prediction(PredictionSpec.ranked(l -> l, PredictionSpec.RankedOptions.DEFAULTS))
+          .requestId(id -> id)
+          .config(MonitorConfig.custom().feedback(FeedbackPolicy.DEFAULTS
+              .withAttributionWindow(Duration.ofMinutes(5))).build())
+          .build();
+      ranker.executeFunction(id -> List.of("a", "b", "c", "d", "e"), "q1");
+      ranker.executeFunction(id -> List.of("x", "y", "z"), "q2");
+      ranker.feedback("q1", "b", Event.CLICK);
+      ranker.feedback("q1", "e", Event.PURCHASE);
+      ranker.feedback("q1", "a", Event.IMPRESSION); // not positive
+      ticker.advance(Duration.ofMinutes(6)); // both lists settle
+      QualitySummary q = registry.tickNow().get("ranker").windowQuality();
+
+      double log2 = Math.log(2);
+      double ndcg5 = (1 / (Math.log(3) / log2) + 1 / (Math.log(6) / log2))
+          / (1 + 1 / (Math.log(3) / log2));
+      QualitySummary.RankingQuality at5 = q.ranking().get(0);
+      assertThat(at5.k()).isEqualTo(5);
+      assertThat(at5.lists()).isEqualTo(2);
+      assertThat(at5.precision()).isCloseTo((2 / 5.0 + 0) / 2, within(1e-12));
+      assertThat(at5.recall()).isCloseTo(1.0, within(1e-12)); // only q1 has relevant items
+      assertThat(at5.ndcg()).isCloseTo(ndcg5 / 2, within(1e-12));
+      assertThat(at5.hitRate()).isCloseTo(0.5, within(1e-12));
+      assertThat(q.ranking().get(1).precision()).isCloseTo((2 / 10.0) / 2, within(1e-12));
+      assertThat(q.mrr()).isCloseTo((1 / 2.0 + 0) / 2, within(1e-12));
+      assertThat(q.joins().joined()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void joinSemantics_eachOutcomeCountedExactly_expiryWithoutTraffic() {
+    FeedbackPolicy policy = FeedbackPolicy.DEFAULTS.withAttributionWindow(Duration.ofMinutes(10))
+        .withMaxPending(1_000);
+    try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker).build()) {
+      ModelMonitor<Request, Double> m = ctr(registry, policy);
+      Function<Request, Double> model = m.decorateFunction(Request::score);
+      for (int i = 0; i < 10; i++) {
+        model.apply(new Request("r" + i, 0.1));
+      }
+      m.feedback("r0", true);                 // joined
+      m.feedback("r0", false);                // duplicate
+      m.feedback("never-seen", true);         // unknown
+      ticker.advance(Duration.ofMinutes(11));
+      registry.tickNow();                     // r1..r9 expire with no traffic at all
+      m.feedback("r1", true);                 // late
+      ticker.advance(Duration.ofSeconds(1));
+      QualitySummary q = registry.tickNow().get("ctr").totalQuality();
+
+      JoinCounts j = q.joins();
+      assertThat(j.remembered()).isEqualTo(10);
+      assertThat(j.joined()).isEqualTo(1);
+      assertThat(j.duplicate()).isEqualTo(1);
+      assertThat(j.unknown()).isEqualTo(1);
+      assertThat(j.expiredNegative()).isEqualTo(9);
+      assertThat(j.late()).isEqualTo(1);
+      assertThat(j.evicted()).isZero();
+      assertThat(q.labelled()).isEqualTo(10); // 1 explicit + 9 implicit negatives
+      assertThat(q.positives()).isEqualTo(1);
+      assertThat(j.joinRate()).isCloseTo(0.1, within(1e-12));
+    }
+  }
+
+  @Test
+  void rollingQuality_spansTheLastWindows() {
+    try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker)
+        .defaultConfig(MonitorConfig.custom().drift(io.modelmonitor.drift.DriftPolicy.DEFAULTS
+            .withRollingWindows(2)).build()).build()) {
+      ModelMonitor<Request, Double> m = registry.<Request, Double>monitorBuilder("ctr", "v1")
+          .prediction(PredictionSpec.score(Double::doubleValue))
+          .config(MonitorConfig.custom().drift(io.modelmonitor.drift.DriftPolicy.DEFAULTS
+              .withRollingWindows(2)).build())
+          .build();
+      long id = 0;
+      for (int w = 1; w <= 3; w++) { // windows with 1, 2 and 3 labels
+        for (int i = 0; i < w; i++) {
+          m.remember(id, 0.5);
+          m.feedback(id++, true);
+        }
+        ticker.advance(Duration.ofSeconds(10));
+        registry.tickNow();
+      }
+      ModelSnapshot s = m.snapshot();
+      assertThat(s.windowQuality().labelled()).isEqualTo(3);
+      assertThat(s.rollingQuality().labelled()).isEqualTo(5);
+      assertThat(s.totalQuality().labelled()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void implicitNegativesOff_expiredPredictionsAreDropped() {
+    FeedbackPolicy policy = FeedbackPolicy.DEFAULTS.withAttributionWindow(Duration.ofMinutes(1))
+        .withImplicitNegatives(false);
+    try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker).build()) {
+      ModelMonitor<Request, Double> m = ctr(registry, policy);
+      m.remember("a", 0.4);
+      m.remember("b", 0.4);
+      m.feedback("a", true);
+      ticker.advance(Duration.ofMinutes(2));
+      QualitySummary q = registry.tickNow().get("ctr").windowQuality();
+      assertThat(q.joins().expiredDropped()).isEqualTo(1);
+      assertThat(q.labelled()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void eightPredictingThreadsAndFourFeedbackThreads_noLostOrDoubleCountedLabels()
+      throws Exception {
+    try (MonitorRegistry registry = MonitorRegistry.builder().build()) {
+      ModelMonitor<Request, Double> m = ctr(registry, FeedbackPolicy.DEFAULTS
+          .withMaxPending(1_000_000));
+      Function<Request, Double> model = m.decorateFunction(Request::score);
+      ConcurrentLinkedQueue<String> made = new ConcurrentLinkedQueue<>();
+      AtomicBoolean predicting = new AtomicBoolean(true);
+      AtomicLong sentPositive = new AtomicLong();
+      AtomicLong sent = new AtomicLong();
+      CountDownLatch start = new CountDownLatch(1);
+      List<Thread> predictors = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int id = t;
+        Thread p = new Thread(() -> {
+          awaitQuietly(start);
+          for (int i = 0; i < 20_000; i++) {
+            String requestId = id + "-" + i;
+            model.apply(new Request(requestId, 0.3));
+            made.add(requestId);
+          }
+        });
+        predictors.add(p);
+        p.start();
+      }
+      List<Thread> feeders = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        Thread f = new Thread(() -> {
+          awaitQuietly(start);
+          while (predicting.get() || !made.isEmpty()) {
+            String id = made.poll();
+            if (id == null) {
+              Thread.onSpinWait();
+              continue;
+            }
+            boolean positive = id.hashCode() % 3 == 0;
+            m.feedback(id, positive);
+            sent.incrementAndGet();
+            if (positive) {
+              sentPositive.incrementAndGet();
+            }
+          }
+        });
+        feeders.add(f);
+        f.start();
+      }
+      start.countDown();
+      for (Thread p : predictors) {
+        p.join();
+      }
+      predicting.set(false);
+      for (Thread f : feeders) {
+        f.join();
+      }
+      QualitySummary q = m.snapshot().totalQuality();
+      assertThat(sent).hasValue(160_000);
+      assertThat(q.joins().remembered()).isEqualTo(160_000);
+      assertThat(q.joins().joined()).isEqualTo(160_000);
+      assertThat(q.labelled()).isEqualTo(160_000);
+      assertThat(q.positives()).isEqualTo(sentPositive.get());
+      assertThat(q.joins().unknown() + q.joins().duplicate() + q.joins().late()).isZero();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void tenMillionDistinctRequestIds_memoryStaysAtTheCap_evictionsCounted() {
+    try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker).build()) {
+      ModelMonitor<Request, Double> m = ctr(registry, FeedbackPolicy.DEFAULTS
+          .withMaxPending(10_000));
+      System.gc();
+      long before = usedHeap();
+      for (long i = 0; i < 10_000_000L; i++) {
+        m.remember(i, 0.5); // boxed Long ids: each one distinct
+      }
+      System.gc();
+      long grown = usedHeap() - before;
+      QualitySummary q = m.snapshot().totalQuality();
+      long pending = ((io.modelmonitor.internal.DefaultModelMonitor<?, ?>) m).pendingFeedback();
+      assertThat(pending).isLessThanOrEqualTo(10_000);
+      assertThat(q.joins().remembered()).isEqualTo(10_000_000L);
+      assertThat(q.joins().evicted() + pending).isEqualTo(10_000_000L);
+      assertThat(grown).as("heap growth").isLessThan(64L << 20);
+    }
+  }
+
+  private static long usedHeap() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  @Test
+  void cusum_staysQuietOnAStableStream_catchesACollapseWithinMinutesOfTraffic() {
+    SplittableRandom r = new SplittableRandom(7);
+    try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker).build()) {
+      ModelMonitor<Request, Double> m = ctr(registry, FeedbackPolicy.DEFAULTS);
+      long id = 0;
+      for (int i = 0; i < 200_000; i++) { // well calibrated: clicks at the predicted rate
+        double p = 0.02 + 0.08 * r.nextDouble();
+        m.remember(id, p);
+        m.feedback(id++, r.nextDouble() < p);
+      }
+      QualitySummary stable = m.snapshot().totalQuality();
+      assertThat(stable.cusum().alarms()).isZero();
+      assertThat(stable.cusum().threshold()).isCloseTo(Math.log(1e7), within(1e-12));
+
+      long collapseAt = id;
+      long alarmAt = -1;
+      for (int i = 0; i < 50_000 && alarmAt < 0; i++) { // the CTR collapses to a third
+        double p = 0.02 + 0.08 * r.nextDouble();
+        m.remember(id, p);
+        m.feedback(id++, r.nextDouble() < p / 3);
+        if (m.snapshot().totalQuality().cusum().alarms() > 0) {
+          alarmAt = id;
+        }
+      }
+      // at 100 labels per second, 6,000 labels is a minute of traffic
+      assertThat(alarmAt - collapseAt).isBetween(1L, 6_000L);
+    }
+  }
+
+  @Test
+  void prometheus_exportsJoinOutcomesQualityRankingAndCusum() {
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker)
+        .meterRegistry(prometheus).build()) {
+      ModelMonitor<Request, Double> m = ctr(registry, FeedbackPolicy.DEFAULTS);
+      m.remember("a", 0.8);
+      m.remember("b", 0.2);
+      m.feedback("a", true);
+      m.feedback("b", false);
+      m.feedback("zzz", true);
+      ticker.advance(Duration.ofSeconds(10));
+      registry.tickNow();
+      String scrape = prometheus.scrape();
+      assertThat(scrape).contains("model_feedback_total{model=\"ctr\",outcome=\"joined\","
+          + "version=\"v1\"} 2.0");
+      assertThat(scrape).contains("model_feedback_total{model=\"ctr\",outcome=\"unknown\","
+          + "version=\"v1\"} 1.0");
+      assertThat(scrape).contains("model_quality{model=\"ctr\",statistic=\"auc\","
+          + "version=\"v1\"} 1.0");
+      assertThat(scrape).contains("model_quality_ranking{k=\"5\",model=\"ctr\","
+          + "statistic=\"ndcg\",version=\"v1\"} 0.0");
+      assertThat(scrape).contains("model_quality_cusum_alarms_total{model=\"ctr\"");
+      assertThat(scrape).contains("model_feedback_pending{model=\"ctr\",version=\"v1\"} 0.0");
+      assertThat(scrape).doesNotContain("NaN");
+    }
+  }
+
+  @Test
+  void offlineAuc_fromTheBaseline_isReportedNextToTheOnlineOne() {
+    Baseline baseline = Baseline.builder().metric("test_auc", 0.78)
+        .predictions(new double[] {0.1, 0.2, 0.3}).build();
+    try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker).build()) {
+      ModelMonitor<Request, Double> m = registry.<Request, Double>monitorBuilder("ctr", "v1")
+          .baseline(baseline).prediction(PredictionSpec.score(Double::doubleValue)).build();
+      assertThat(m.snapshot().totalQuality().offlineAuc()).isEqualTo(0.78);
+    }
+  }
+}
