@@ -30,6 +30,7 @@ import argparse
 import csv
 import json
 import math
+import re
 import sys
 
 import numpy as np
@@ -37,6 +38,8 @@ import numpy as np
 FORMAT = "modelmonitor-baseline"
 VERSION = 1
 QUANTILE_LEVELS = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
+# the numbers both readers accept (io.modelmonitor.drift.CsvRows.NUMBER)
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def _nearest_rank(sorted_values, level):
@@ -57,7 +60,7 @@ def _bin_of(edges, x):
 
 def numeric_profile(values, bins=10, extra_missing=0):
     """Profile of numeric values; NaN counts as missing, infinities fall outside the edges."""
-    values = np.asarray(values, dtype=np.float64).ravel()
+    values = np.asarray(values, dtype=np.float64).ravel() + 0.0  # -0.0 becomes 0.0
     finite = np.sort(values[np.isfinite(values)])
     if finite.size == 0:
         raise ValueError("no finite values to profile")
@@ -74,15 +77,20 @@ def numeric_profile(values, bins=10, extra_missing=0):
             if edges[-1] < q < top:
                 edges.append(q)
         edges.append(top)
-    # sums in ascending order, like the Java library, so both agree to the last bit
-    total = 0.0
-    for v in finite:
-        total += float(v)
-    mean = total / finite.size
-    squares = 0.0
-    for v in finite:
-        squares += (float(v) - mean) * (float(v) - mean)
-    std = math.sqrt(squares / (finite.size - 1)) if finite.size > 1 else 0.0
+    # scaled sums in ascending order, like the Java library, so both agree to the last bit and
+    # no sum overflows whatever the magnitudes
+    n = int(finite.size)
+    scale = max(abs(float(finite[0])), abs(float(finite[-1])))
+    mean = 0.0
+    std = 0.0
+    if scale > 0:
+        for v in finite:
+            mean += float(v) / n
+        squares = 0.0
+        for v in finite:
+            d = float(v) / scale - mean / scale
+            squares += d * d
+        std = scale * math.sqrt(squares / (n - 1)) if n > 1 else 0.0
     counts = [0] * (len(edges) + 2)
     for v in values:
         counts[_bin_of(edges, float(v))] += 1
@@ -143,10 +151,16 @@ def write(path, document):
         out.write("\n")
 
 
+def _number(text):
+    """A plain decimal, or NaN for anything else (empty, nan, inf, 1_000, hex, words)."""
+    return float(text) if NUMBER.fullmatch(text) else float("nan")
+
+
 def _column(rows, name, kind):
     values = []
     for row in rows:
-        text = (row.get(name) or "").strip()
+        cell = row.get(name)
+        text = (cell if isinstance(cell, str) else "").strip(" \t")  # spaces and tabs only
         if kind == "categorical":
             values.append(text if text else None)
         elif kind == "boolean":
@@ -154,10 +168,7 @@ def _column(rows, name, kind):
             values.append(1.0 if low in ("true", "1") else 0.0 if low in ("false", "0")
                           else float("nan"))
         else:
-            try:
-                values.append(float(text) if text else float("nan"))
-            except ValueError:
-                values.append(float("nan"))
+            values.append(_number(text))
     return values
 
 
@@ -177,15 +188,21 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     with open(args.csv, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        if args.score and args.score not in (reader.fieldnames or []):
+            print("%s: header: no score column \"%s\"" % (args.csv, args.score), file=sys.stderr)
+            return 2
     features = {}
     for kind in ("numeric", "boolean", "categorical"):
         for name in [c for c in getattr(args, kind).split(",") if c]:
             values = _column(rows, name, kind)
             if kind == "categorical":
                 features[name] = categorical_profile(values, args.top_k)
-            else:
+            elif np.isfinite(np.array(values)).any():
                 features[name] = numeric_profile(np.array(values), args.bins)
+            else:  # as the Java library: a column without a finite value gets no profile
+                print("note: column %s has no finite value; not profiled" % name, file=sys.stderr)
     prediction = None
     if args.score:
         prediction = numeric_profile(np.array(_column(rows, args.score, "numeric")), args.bins)

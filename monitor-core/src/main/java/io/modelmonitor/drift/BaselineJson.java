@@ -249,7 +249,12 @@ final class BaselineJson {
         if (norms == null || !norms.isObject()) {
           throw r.fail(path + ".norms", "a numeric profile", norms);
         }
-        return new VectorProfile((int) dimension, mean, numeric(r, norms, path + ".norms"));
+        NumericProfile normProfile = numeric(r, norms, path + ".norms");
+        try {
+          return new VectorProfile((int) dimension, mean, normProfile);
+        } catch (IllegalArgumentException e) {
+          throw r.fail(path + ".mean", e.getMessage());
+        }
       }
       default:
         throw r.fail(path + ".type", "one of numeric, categorical, vector", n.get("type"));
@@ -295,7 +300,11 @@ final class BaselineJson {
       throw r.fail(path + ".quantiles", "expected exactly the levels "
           + NumericProfile.QUANTILE_LEVELS + ", got " + q.size() + " entries");
     }
-    return new NumericProfile(count, missing, mean, std, edges, shares, quantiles);
+    try {
+      return new NumericProfile(count, missing, mean, std, edges, shares, quantiles);
+    } catch (IllegalArgumentException e) {
+      throw r.fail(path, e.getMessage());
+    }
   }
 
   private static void checkShares(StrictJson<BaselineFormatException> r, double[] shares,
@@ -307,7 +316,7 @@ final class BaselineJson {
       }
       sum += shares[i];
     }
-    if (Math.abs(sum - 1) > 1e-6 && sum != 0) {
+    if (Math.abs(sum - 1) > 1e-6) {
       throw r.fail(path, "shares summing to 1, got " + sum);
     }
   }

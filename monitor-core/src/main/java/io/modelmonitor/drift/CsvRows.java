@@ -3,6 +3,7 @@ package io.modelmonitor.drift;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.modelmonitor.schema.FeatureSchema;
 import io.modelmonitor.schema.FeatureSpec;
@@ -21,11 +22,17 @@ import java.util.Map;
  * schema: numbers as doubles or longs, booleans from {@code true/false/1/0}, categories as
  * strings, vectors as numbers separated by {@code ;}. An empty cell is an absent feature; a cell
  * that cannot be read as its feature's type counts as missing too. Columns the schema does not
- * know are ignored.
+ * know are ignored, and so are cells beyond the header. Numbers are plain decimals
+ * ({@link #NUMBER}); {@code nan} is missing. Cells are stripped of spaces and tabs only.
+ * tools/baseline.py reads CSV by exactly these rules.
  */
 final class CsvRows {
 
   private static final CsvMapper MAPPER = new CsvMapper();
+
+  /** The numbers both readers accept: optional sign, digits with optional fraction, exponent. */
+  static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
   private CsvRows() {}
 
@@ -39,8 +46,13 @@ final class CsvRows {
     List<Map<String, ?>> rows = new ArrayList<>();
     CsvSchema header = CsvSchema.emptySchema().withHeader();
     try (Reader in = Files.newBufferedReader(file);
-        MappingIterator<Map<String, String>> it =
-            MAPPER.readerFor(Map.class).with(header).readValues(in)) {
+        MappingIterator<Map<String, String>> it = MAPPER.readerFor(Map.class).with(header)
+            .with(CsvParser.Feature.IGNORE_TRAILING_UNMAPPABLE).readValues(in)) {
+      if (scoreColumn != null && it.getParserSchema() instanceof CsvSchema
+          && ((CsvSchema) it.getParserSchema()).column(scoreColumn) == null) {
+        throw new BaselineFormatException(file + ": header: no score column \"" + scoreColumn
+            + '"');
+      }
       while (true) {
         Map<String, String> cells;
         try { // the iterator reports malformed CSV as unchecked exceptions
@@ -59,18 +71,14 @@ final class CsvRows {
         Map<String, Object> row = new HashMap<>();
         for (Map.Entry<String, String> cell : cells.entrySet()) {
           FeatureSpec f = byName.get(cell.getKey());
-          String text = cell.getValue() == null ? "" : cell.getValue().trim();
+          String text = cell.getValue() == null ? "" : strip(cell.getValue());
           if (f != null && !text.isEmpty()) {
             row.put(f.name(), parse(f, text));
           }
         }
         if (scoreColumn != null) {
           String s = cells.get(scoreColumn);
-          if (s == null && rows.isEmpty() && !cells.containsKey(scoreColumn)) {
-            throw new BaselineFormatException(file + ": header: no score column \""
-                + scoreColumn + '"');
-          }
-          scores.add(parseDouble(s == null ? "" : s.trim()));
+          scores.add(parseDouble(s == null ? "" : strip(s)));
         }
         rows.add(row);
       }
@@ -92,11 +100,7 @@ final class CsvRows {
       case NUMERIC:
         return parseDouble(text);
       case INTEGER:
-        try {
-          return Long.parseLong(text);
-        } catch (NumberFormatException notLong) {
-          return parseDouble(text);
-        }
+        return parseDouble(text); // as a double, exactly as the Python reader does
       case BOOLEAN:
         String t = text.toLowerCase(Locale.ROOT);
         if (t.equals("true") || t.equals("1")) {
@@ -118,14 +122,21 @@ final class CsvRows {
     }
   }
 
+  /** Strips spaces and tabs only (no other whitespace), as tools/baseline.py does. */
+  static String strip(String s) {
+    int a = 0;
+    int b = s.length();
+    while (a < b && (s.charAt(a) == ' ' || s.charAt(a) == '\t')) {
+      a++;
+    }
+    while (b > a && (s.charAt(b - 1) == ' ' || s.charAt(b - 1) == '\t')) {
+      b--;
+    }
+    return s.substring(a, b);
+  }
+
+  /** A plain decimal, or NaN for anything else (empty, {@code nan}, hex, words). */
   private static double parseDouble(String text) {
-    if (text.isEmpty()) {
-      return Double.NaN;
-    }
-    try {
-      return Double.parseDouble(text);
-    } catch (NumberFormatException e) {
-      return Double.NaN;
-    }
+    return NUMBER.matcher(text).matches() ? Double.parseDouble(text) : Double.NaN;
   }
 }

@@ -64,8 +64,8 @@ public record DriftPolicy(DriftStatistic numeric, double numericWarn, double num
     if (minSamples < 1) {
       throw new IllegalArgumentException("minSamples must be >= 1: " + minSamples);
     }
-    if (!(sampleRate > 0 && sampleRate <= 1)) {
-      throw new IllegalArgumentException("sampleRate must be in (0, 1]: " + sampleRate);
+    if (!(sampleRate >= 1e-6 && sampleRate <= 1)) {
+      throw new IllegalArgumentException("sampleRate must be in [1e-6, 1]: " + sampleRate);
     }
     if (rollingWindows < 1 || rollingWindows > 1_440) {
       throw new IllegalArgumentException("rollingWindows must be 1..1440: " + rollingWindows);

@@ -149,9 +149,10 @@ public final class DriftStatistics {
   }
 
   /**
-   * Pearson chi-square statistic of observed counts against expected shares. Categories whose
-   * expected share is 0 are given {@link #PSI_EPSILON}, so an unseen category raises the
-   * statistic instead of dividing by zero.
+   * Pearson chi-square statistic of observed counts against expected shares. Categories that
+   * are empty on both sides are left out; a category whose expected share is 0 but which was
+   * observed is given {@link #PSI_EPSILON}, so an unseen category raises the statistic instead
+   * of dividing by zero.
    *
    * @param expected baseline shares
    * @param observed live counts
@@ -172,16 +173,38 @@ public final class DriftStatistics {
       return 0;
     }
     double norm = 0;
-    for (double e : expected) {
-      norm += Math.max(e, PSI_EPSILON);
+    for (int i = 0; i < expected.length; i++) {
+      if (expected[i] > 0 || observed[i] > 0) {
+        norm += Math.max(expected[i], PSI_EPSILON);
+      }
     }
     double sum = 0;
     for (int i = 0; i < expected.length; i++) {
-      double e = n * Math.max(expected[i], PSI_EPSILON) / norm;
-      double d = observed[i] - e;
-      sum += d * d / e;
+      if (expected[i] > 0 || observed[i] > 0) {
+        double e = n * Math.max(expected[i], PSI_EPSILON) / norm;
+        double d = observed[i] - e;
+        sum += d * d / e;
+      }
     }
     return sum;
+  }
+
+  /**
+   * Degrees of freedom of {@link #chiSquare}: the categories used (non-empty on either side)
+   * minus one, at least 1.
+   *
+   * @param expected baseline shares
+   * @param observed live counts
+   * @return the degrees of freedom
+   */
+  public static int chiSquareDegreesOfFreedom(double[] expected, long[] observed) {
+    int used = 0;
+    for (int i = 0; i < expected.length; i++) {
+      if (expected[i] > 0 || observed[i] > 0) {
+        used++;
+      }
+    }
+    return Math.max(1, used - 1);
   }
 
   /**

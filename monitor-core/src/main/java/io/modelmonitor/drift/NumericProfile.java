@@ -71,6 +71,16 @@ public final class NumericProfile implements FeatureProfile {
       throw new IllegalArgumentException("expected " + QUANTILE_LEVELS.size() + " quantiles, got "
           + quantiles.length);
     }
+    for (int i = 0; i < quantiles.length; i++) {
+      if (!Double.isFinite(quantiles[i]) || (i > 0 && quantiles[i] < quantiles[i - 1])) {
+        throw new IllegalArgumentException("quantiles must be finite and non-decreasing: "
+            + Arrays.toString(quantiles));
+      }
+    }
+    if (!Double.isFinite(mean) || !(std >= 0) || Double.isInfinite(std)) {
+      throw new IllegalArgumentException("mean and std must be finite, std >= 0: mean=" + mean
+          + ", std=" + std);
+    }
     this.count = count;
     this.missing = missing;
     this.mean = mean;
@@ -169,7 +179,7 @@ public final class NumericProfile implements FeatureProfile {
     if (x != x) {
       return edges.length + 1;
     }
-    int i = Arrays.binarySearch(edges, x);
+    int i = Arrays.binarySearch(edges, x + 0.0); // + 0.0: -0.0 is 0.0 here, as in numpy
     if (i >= 0) {
       return i == 0 ? 1 : i; // an edge value belongs to the bin it closes
     }
@@ -217,7 +227,8 @@ public final class NumericProfile implements FeatureProfile {
 
   /** Fits a profile to reference values (NaN counts as missing) with {@code bins} quantile bins. */
   static NumericProfile fit(double[] values, long extraMissing, int bins) {
-    double[] finite = Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
+    double[] finite = Arrays.stream(values).filter(Double::isFinite).map(v -> v + 0.0).sorted()
+        .toArray();
     long nan = Arrays.stream(values).filter(Double::isNaN).count();
     long count = values.length + extraMissing;
     long missing = nan + extraMissing;
@@ -245,16 +256,22 @@ public final class NumericProfile implements FeatureProfile {
       edges[n++] = finite[finite.length - 1];
       edges = Arrays.copyOf(edges, n);
     }
+    // scaled so that no sum overflows, whatever the magnitudes (tools/baseline.py does the same,
+    // in the same order, so both agree to the last bit)
+    double scale = Math.max(Math.abs(finite[0]), Math.abs(finite[finite.length - 1]));
     double mean = 0;
-    for (double v : finite) {
-      mean += v;
+    double std = 0;
+    if (scale > 0) {
+      for (double v : finite) {
+        mean += v / finite.length;
+      }
+      double ss = 0;
+      for (double v : finite) {
+        double d = v / scale - mean / scale;
+        ss += d * d;
+      }
+      std = finite.length > 1 ? scale * Math.sqrt(ss / (finite.length - 1)) : 0;
     }
-    mean /= finite.length;
-    double ss = 0;
-    for (double v : finite) {
-      ss += (v - mean) * (v - mean);
-    }
-    double std = finite.length > 1 ? Math.sqrt(ss / (finite.length - 1)) : 0;
     double[] quantiles = new double[QUANTILE_LEVELS.size()];
     for (int i = 0; i < quantiles.length; i++) {
       quantiles[i] = nearestRank(finite, QUANTILE_LEVELS.get(i));

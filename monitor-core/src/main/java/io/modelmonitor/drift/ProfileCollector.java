@@ -63,8 +63,8 @@ final class ProfileCollector implements FeatureVisitor {
   @Override
   public void vector(int featureIndex, Object vector) {
     double[] v = Vectors.toDoubles(vector);
-    if (v == null) {
-      missing[featureIndex]++;
+    if (v == null || !java.util.Arrays.stream(v).allMatch(Double::isFinite)) {
+      missing[featureIndex]++; // as live: a non-finite vector is missing, not profiled
       return;
     }
     if (vectorSums[featureIndex] == null) {

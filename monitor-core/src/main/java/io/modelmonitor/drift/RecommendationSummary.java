@@ -69,13 +69,28 @@ public record RecommendationSummary(long lists, long recommendations, long disti
    * @return the coefficient in [0, 1)
    */
   public static double gini(long[] sortedAscending) {
-    int n = sortedAscending.length;
+    return gini(sortedAscending, sortedAscending.length);
+  }
+
+  /**
+   * The Gini coefficient over a population of which only the non-zero counts are given: the
+   * {@code population - counts.length} zero counts sit at the bottom and add nothing to the
+   * weighted sum, so no array of the population's size is needed.
+   *
+   * @param nonZeroAscending the non-zero counts, ascending
+   * @param population the size of the population, at least {@code nonZeroAscending.length}
+   * @return the coefficient in [0, 1)
+   */
+  public static double gini(long[] nonZeroAscending, long population) {
+    long zeros = population - nonZeroAscending.length;
+    double n = population;
     double sum = 0;
     double weighted = 0;
-    for (int i = 0; i < n; i++) {
-      sum += sortedAscending[i];
-      weighted += (2.0 * (i + 1) - n - 1) * sortedAscending[i];
+    for (int j = 0; j < nonZeroAscending.length; j++) {
+      double rank = zeros + j + 1.0;
+      sum += nonZeroAscending[j];
+      weighted += (2 * rank - n - 1) * nonZeroAscending[j];
     }
-    return n == 0 || sum == 0 ? 0 : weighted / (n * sum);
+    return population == 0 || sum == 0 ? 0 : weighted / (n * sum);
   }
 }

@@ -28,6 +28,12 @@ public final class VectorProfile implements FeatureProfile {
       throw new IllegalArgumentException("mean vector of length " + mean.length
           + " for dimension " + dimension);
     }
+    for (double m : mean) {
+      if (!Double.isFinite(m)) {
+        throw new IllegalArgumentException("mean vector must be finite: "
+            + Arrays.toString(mean));
+      }
+    }
     this.dimension = dimension;
     this.mean = mean.clone();
     this.norms = norms;

@@ -330,14 +330,16 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     Objects.requireNonNull(function, "function must not be null");
     RecordingCell cell = enter();
     admitBatch(cell, inputs);
-    sampleBatch(cell, inputs);
+    boolean[] sampled = sampleBatch(cell, inputs);
     long start = now();
     try {
       List<O> result = function.apply(inputs);
       exitBatch(cell, start, inputs, null);
-      if (result != null && prediction != null && (tracker != null || items != null)) {
-        for (O o : result) {
-          maybeObserveOutput(cell, o);
+      if (sampled != null && result != null && result.size() == sampled.length) {
+        for (int i = 0; i < sampled.length; i++) {
+          if (sampled[i]) { // one decision per item: its input and its output
+            observeOutput(cell, result.get(i));
+          }
         }
       }
       return result;
@@ -663,15 +665,25 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     }
   }
 
-  private void sampleBatch(RecordingCell cell, List<I> inputs) {
-    if (tracker == null || cell == null || inputs == null || schema == null) {
-      return;
+  /** Which items of a batch are sampled (their inputs observed now, outputs after the call). */
+  private boolean[] sampleBatch(RecordingCell cell, List<I> inputs) {
+    if ((tracker == null && items == null) || cell == null || inputs == null) {
+      return null;
     }
+    boolean[] sampled = new boolean[inputs.size()];
     try {
+      int i = 0;
       for (I input : inputs) {
-        if (cell.sample(stride)) {
-          cell.observe(schema, input);
+        if (i >= sampled.length) {
+          break;
         }
+        if (cell.sample(stride)) {
+          sampled[i] = true;
+          if (schema != null && tracker != null) {
+            cell.observe(schema, input);
+          }
+        }
+        i++;
       }
     } catch (RuntimeException e) {
       errors.record(Cause.INTERNAL, "could not observe the batch", e);
@@ -679,6 +691,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       release(cell);
       throw e;
     }
+    return sampled;
   }
 
   /** For calls without an input to sample by: samples on the output alone. */
@@ -893,13 +906,17 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       long lengthNanos = Math.max(0, nowTicks - windowStartTicks);
       io.modelmonitor.feedback.QualitySummary[] quality = joiner == null
           ? new io.modelmonitor.feedback.QualitySummary[2] : joiner.closeWindow();
-      ClosedWindow closed = new ClosedWindow(Duration.ofNanos(lengthNanos),
-          w.outcomes(errorTypes), w.latencySummary(), w.batchSummary(), violations(w),
-          drift(w), rolling(w), items == null
-              ? io.modelmonitor.drift.RecommendationSummary.EMPTY : items.closeWindow(),
-          quality[0], quality[1]);
-      w.reset();
-      windowStartTicks = nowTicks;
+      ClosedWindow closed;
+      try {
+        closed = new ClosedWindow(Duration.ofNanos(lengthNanos),
+            w.outcomes(errorTypes), w.latencySummary(), w.batchSummary(), violations(w),
+            drift(w), rolling(w), items == null
+                ? io.modelmonitor.drift.RecommendationSummary.EMPTY : items.closeWindow(),
+            quality[0], quality[1]);
+      } finally { // whatever happens, the next window starts clean
+        w.reset();
+        windowStartTicks = nowTicks;
+      }
       lastWindow = closed;
       return buildSnapshot(closed, timestamp);
     }
@@ -924,7 +941,15 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   }
 
   private DriftReport drift(Aggregate a) {
-    return tracker == null ? DriftReport.EMPTY : tracker.report(a.bins, a.moments);
+    if (tracker == null) {
+      return DriftReport.EMPTY;
+    }
+    try {
+      return tracker.report(a.bins, a.moments);
+    } catch (RuntimeException e) { // a report lost, never the window or the monitor
+      errors.record(Cause.INTERNAL, "could not compute drift", e);
+      return DriftReport.EMPTY;
+    }
   }
 
   /** Pushes the closing window into the ring and reports over the ring. Holds the lock. */
@@ -932,6 +957,15 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     if (tracker == null) {
       return DriftReport.EMPTY;
     }
+    try {
+      return rolling0(window);
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not compute rolling drift", e);
+      return DriftReport.EMPTY;
+    }
+  }
+
+  private DriftReport rolling0(Aggregate window) {
     int n = config.drift().rollingWindows();
     if (ringBins == null) {
       ringBins = new long[n][window.bins.length];

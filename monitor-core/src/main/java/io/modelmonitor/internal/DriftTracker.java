@@ -59,6 +59,8 @@ final class DriftTracker {
     final double[] baseShares;
     final double[] edges;
     io.modelmonitor.drift.Scaling scaling;
+    /** One bin per distinct value (first edge doubled): the mass sits on the values. */
+    boolean discrete;
     /** Extra counters after the moments: below p1, above p99, repeats (score prediction). */
     int extras;
     double lowTail;
@@ -97,6 +99,7 @@ final class DriftTracker {
         this.baseShares = numeric.shares();
         this.edges = numeric.edges();
         this.center = numeric.mean();
+        this.discrete = edges.length >= 2 && edges[0] == edges[1];
       }
     }
   }
@@ -379,48 +382,79 @@ final class DriftTracker {
     if (s == null || s.kind != Kind.VECTOR) {
       return;
     }
-    double sumSquares = 0;
-    int n;
-    boolean add;
+    // first the norm, to decide: a vector of the wrong length or with a non-finite component
+    // counts as missing, exactly as on the reference side, and adds nothing to the sums
+    double sumSquares = vectorSumSquares(vector, s.dimension);
+    if (!(sumSquares >= 0) || Double.isInfinite(sumSquares)) {
+      missing(bins, m, feature, atomic);
+      return;
+    }
     if (vector instanceof float[]) {
       float[] v = (float[]) vector;
-      n = v.length;
-      add = n == s.dimension;
-      for (int d = 0; d < n; d++) {
-        sumSquares += (double) v[d] * v[d];
-        if (add) {
-          add(m, s.vectorOffset + d, v[d], atomic);
-        }
+      for (int d = 0; d < v.length; d++) {
+        add(m, s.vectorOffset + d, v[d], atomic);
       }
     } else if (vector instanceof double[]) {
       double[] v = (double[]) vector;
-      n = v.length;
-      add = n == s.dimension;
-      for (int d = 0; d < n; d++) {
-        sumSquares += v[d] * v[d];
-        if (add) {
-          add(m, s.vectorOffset + d, v[d], atomic);
-        }
-      }
-    } else if (vector instanceof java.util.List && vector instanceof java.util.RandomAccess) {
-      java.util.List<?> v = (java.util.List<?>) vector;
-      n = v.size();
-      add = n == s.dimension;
-      for (int d = 0; d < n; d++) {
-        Object e = v.get(d);
-        double x = e instanceof Number ? ((Number) e).doubleValue() : Double.NaN;
-        sumSquares += x * x;
-        if (add) {
-          add(m, s.vectorOffset + d, x, atomic);
-        }
+      for (int d = 0; d < v.length; d++) {
+        add(m, s.vectorOffset + d, v[d], atomic);
       }
     } else {
-      missing(bins, m, feature, atomic);
-      return;
+      java.util.List<?> v = (java.util.List<?>) vector;
+      for (int d = 0; d < v.size(); d++) {
+        add(m, s.vectorOffset + d, ((Number) v.get(d)).doubleValue(), atomic);
+      }
     }
     double norm = Math.sqrt(sumSquares);
     count(bins, s.binOffset + s.numeric.binOf(norm), atomic);
     moments(m, s, norm, atomic);
+  }
+
+  /** Sum of squares of a valid vector of {@code dimension} finite numbers; NaN otherwise. */
+  private static double vectorSumSquares(Object vector, int dimension) {
+    double sum = 0;
+    if (vector instanceof float[]) {
+      float[] v = (float[]) vector;
+      if (v.length != dimension) {
+        return Double.NaN;
+      }
+      for (float x : v) {
+        if (!Float.isFinite(x)) {
+          return Double.NaN;
+        }
+        sum += (double) x * x;
+      }
+      return sum;
+    }
+    if (vector instanceof double[]) {
+      double[] v = (double[]) vector;
+      if (v.length != dimension) {
+        return Double.NaN;
+      }
+      for (double x : v) {
+        if (!Double.isFinite(x)) {
+          return Double.NaN;
+        }
+        sum += x * x;
+      }
+      return sum;
+    }
+    if (vector instanceof java.util.List && vector instanceof java.util.RandomAccess) {
+      java.util.List<?> v = (java.util.List<?>) vector;
+      if (v.size() != dimension) {
+        return Double.NaN;
+      }
+      for (int d = 0; d < dimension; d++) {
+        Object e = v.get(d);
+        double x = e instanceof Number ? ((Number) e).doubleValue() : Double.NaN;
+        if (!Double.isFinite(x)) {
+          return Double.NaN;
+        }
+        sum += x * x;
+      }
+      return sum;
+    }
+    return Double.NaN;
   }
 
   void predictionScore(long[] bins, double[] m, double score, boolean repeat,
@@ -428,6 +462,9 @@ final class DriftTracker {
     Slot s = prediction;
     if (s != null && s.kind == Kind.NUMERIC) {
       count(bins, s.binOffset + s.numeric.binOf(score), atomic);
+      if (!Double.isFinite(score)) {
+        return; // binned (missing, underflow or overflow) but not a value for the summary
+      }
       moments(m, s, score, atomic);
       int o = s.momentOffset + MOMENTS;
       if (score < s.lowTail) {
@@ -515,7 +552,7 @@ final class DriftTracker {
     List<io.modelmonitor.drift.FeatureSkew> skew = new ArrayList<>();
     for (Slot s : features) {
       if (s != null) {
-        FeatureDrift d = drift(s, bins, moments);
+        FeatureDrift d = safeDrift(s, bins, moments);
         out.add(d);
         if (s.scaling != null) {
           skew.add(io.modelmonitor.drift.FeatureSkew.judge(s.name,
@@ -525,9 +562,31 @@ final class DriftTracker {
       }
     }
     FeatureDrift predictionDrift = prediction == null ? null
-        : drift(prediction, bins, moments);
+        : safeDrift(prediction, bins, moments);
     return new DriftReport(out, predictionDrift, skew,
         predictionDrift == null ? null : scores(bins, moments, predictionDrift));
+  }
+
+  /** One feature's drift; a failure costs that feature's verdict, never the report. */
+  private FeatureDrift safeDrift(Slot s, long[] bins, double[] moments) {
+    try {
+      return drift(s, bins, moments);
+    } catch (RuntimeException e) {
+      return new FeatureDrift(s.name, 0, 0, 0, 0, 0, Map.of(),
+          s.kind == Kind.CATEGORICAL ? policy.categorical() : policy.numeric(),
+          DriftStatus.NO_DATA);
+    }
+  }
+
+  /** Non-finite values never leave: NaN is dropped, infinities become the largest double. */
+  private static void sanitize(EnumMap<DriftStatistic, Double> stats) {
+    stats.entrySet().removeIf(e -> Double.isNaN(e.getValue()));
+    stats.replaceAll((k, v) -> Double.isInfinite(v)
+        ? Math.copySign(Double.MAX_VALUE, v) : v);
+  }
+
+  private static double finiteOrZero(double v) {
+    return Double.isFinite(v) ? v : 0;
   }
 
   private FeatureDrift drift(Slot s, long[] bins, double[] moments) {
@@ -538,10 +597,10 @@ final class DriftTracker {
     long missing = bins[s.binOffset + s.bins - 1];
     int o = s.momentOffset;
     double n = s.kind == Kind.CATEGORICAL ? 0 : moments[o];
-    double mean = n > 0 ? s.center + moments[o + 1] / n : 0;
-    double std = n > 1
+    double mean = finiteOrZero(n > 0 ? s.center + moments[o + 1] / n : 0);
+    double std = finiteOrZero(n > 1
         ? Math.sqrt(Math.max(0, (moments[o + 2] - moments[o + 1] * moments[o + 1] / n) / (n - 1)))
-        : 0;
+        : 0);
     long baselineCount = s.kind == Kind.CATEGORICAL ? s.categorical.count() : s.numeric.count();
     DriftStatistic primary = s.kind == Kind.CATEGORICAL ? policy.categorical() : policy.numeric();
     double missingShare = total == 0 ? 0 : (double) missing / total;
@@ -562,7 +621,8 @@ final class DriftTracker {
       stats.put(DriftStatistic.L_INFINITY, DriftStatistics.lInfinity(s.baseShares, live));
       double chi = DriftStatistics.chiSquare(s.baseShares, counts);
       stats.put(DriftStatistic.CHI_SQUARE, chi);
-      stats.put(DriftStatistic.CHI_SQUARE_P, DriftStatistics.chiSquarePValue(chi, s.bins - 1));
+      stats.put(DriftStatistic.CHI_SQUARE_P, DriftStatistics.chiSquarePValue(chi,
+          DriftStatistics.chiSquareDegreesOfFreedom(s.baseShares, counts)));
     } else {
       ordered(s, live, moments, stats);
       if (s.kind == Kind.VECTOR && n > 0) { // the sum points where the mean does
@@ -572,14 +632,25 @@ final class DriftTracker {
             DriftStatistics.cosineDistance(s.baseMean, liveSum));
       }
     }
-    double value = stats.getOrDefault(primary, 0.0);
+    sanitize(stats);
+    Double primaryValue = stats.get(primary);
+    if (primaryValue == null) { // e.g. KS of a window where everything was missing
+      return new FeatureDrift(s.name, total, baselineCount, missingShare, mean, std, stats,
+          primary, DriftStatus.NO_DATA);
+    }
+    double value = primaryValue;
     io.modelmonitor.drift.Calibration calibrated = s.calibration.get(primary);
-    double warn = calibrated != null ? calibrated.warn()
-        : s.kind == Kind.CATEGORICAL ? policy.categoricalWarn() : policy.numericWarn();
-    double alert = calibrated != null ? calibrated.alert()
-        : s.kind == Kind.CATEGORICAL ? policy.categoricalAlert() : policy.numericAlert();
-    DriftStatus status = value >= alert ? DriftStatus.ALERT
-        : value >= warn ? DriftStatus.WARN : DriftStatus.OK;
+    DriftStatus status;
+    if (calibrated != null) { // strictly above: a statistic that never varied stays OK at 0
+      status = value > calibrated.alert() ? DriftStatus.ALERT
+          : value > calibrated.warn() ? DriftStatus.WARN : DriftStatus.OK;
+    } else {
+      double warn = s.kind == Kind.CATEGORICAL ? policy.categoricalWarn() : policy.numericWarn();
+      double alert = s.kind == Kind.CATEGORICAL ? policy.categoricalAlert()
+          : policy.numericAlert();
+      status = value >= alert ? DriftStatus.ALERT
+          : value >= warn ? DriftStatus.WARN : DriftStatus.OK;
+    }
     return new FeatureDrift(s.name, total, baselineCount, missingShare, mean, std, stats,
         primary, status);
   }
@@ -615,6 +686,37 @@ final class DriftTracker {
     }
   }
 
+  /**
+   * For one bin per distinct value: each bin's mass sits on its value (underflow on the live
+   * minimum, overflow on the live maximum), as zero-width bins with empty gaps between them.
+   */
+  private static double[][] pointMasses(double[] boundaries, double[] p, double[] q) {
+    int n = p.length;
+    double[] positions = new double[n];
+    positions[0] = boundaries[0]; // underflow: at the live minimum
+    for (int i = 1; i < n; i++) {
+      positions[i] = boundaries[i + 1]; // bin i closes at its value; overflow at the live max
+    }
+    // bins alternate: [position i, position i] holds bin i's mass, [position i, position i+1]
+    // is an empty gap
+    double[] bounds = new double[2 * n];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      bounds[k++] = positions[i];
+      if (i < n - 1) {
+        bounds[k++] = positions[i];
+      }
+    }
+    bounds[k] = positions[n - 1];
+    double[] masses = new double[2 * n - 1];
+    double[] livemasses = new double[2 * n - 1];
+    for (int i = 0; i < n; i++) {
+      masses[2 * i] = p[i];
+      livemasses[2 * i] = q[i];
+    }
+    return new double[][] {bounds, masses, livemasses};
+  }
+
   /** Boundaries of the ordered bins: the live minimum, the edges, the live maximum. */
   private static double[] boundaries(Slot s, double[] moments) {
     double[] e = s.edges;
@@ -638,6 +740,9 @@ final class DriftTracker {
    * minimum and maximum; spreading their mass uniformly would overstate tail differences.
    */
   private static double[][] refine(Slot s, double[] boundaries, double[] p, double[] q) {
+    if (s.discrete) {
+      return pointMasses(boundaries, p, q);
+    }
     double[] levels = new double[NumericProfile.QUANTILE_LEVELS.size()];
     for (int i = 0; i < levels.length; i++) {
       levels[i] = NumericProfile.QUANTILE_LEVELS.get(i);

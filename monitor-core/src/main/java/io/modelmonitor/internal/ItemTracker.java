@@ -129,19 +129,18 @@ final class ItemTracker {
       top.add(new RecommendationSummary.ItemShare(names[order[k]], (double) c / total));
     }
     long catalogue = options.catalogueSize();
-    int population = catalogue > 0 ? (int) Math.min(Integer.MAX_VALUE, Math.max(catalogue,
-        distinct)) : distinct;
-    long[] sorted = new long[population];
-    int j = population - distinct; // unrecommended catalogue items count as 0
+    long population = catalogue > 0 ? Math.max(catalogue, distinct) : distinct;
+    long[] nonZero = new long[distinct]; // unrecommended catalogue items: zeros, never stored
+    int j = 0;
     for (int i = 0; i < n; i++) {
       if (window[i] > 0) {
-        sorted[j++] = window[i];
+        nonZero[j++] = window[i];
       }
     }
-    Arrays.sort(sorted);
+    Arrays.sort(nonZero);
     double coverage = catalogue > 0 ? Math.min(1.0, (double) distinct / catalogue) : 0;
     return new RecommendationSummary(windowLists, total, distinct, coverage,
-        RecommendationSummary.gini(sorted), (double) topCount / total, top,
+        RecommendationSummary.gini(nonZero, population), (double) topCount / total, top,
         (double) windowOverflow / total);
   }
 }

@@ -100,7 +100,8 @@ final class RecordingCell implements io.modelmonitor.schema.ViolationListener,
     long epoch = phaser.writerCriticalSectionEnter();
     try {
       schema.visit(input, this);
-      add(active, CellInterval.OBSERVED, active.observed, 1, shared);
+      CellInterval i = active;
+      add(i, CellInterval.OBSERVED, i.observed, 1, shared);
     } finally {
       phaser.writerCriticalSectionExit(epoch);
     }

@@ -42,6 +42,11 @@ public final class ThresholdCalibrator {
       FeatureSchema<I> schema, Baseline baseline, Iterable<? extends I> rows, double[] scores,
       int chunkRows) {
     boolean withScores = scores != null && baseline.prediction().isPresent();
+    if (withScores && rows instanceof java.util.Collection
+        && ((java.util.Collection<?>) rows).size() != scores.length) {
+      throw new IllegalArgumentException("calibration needs one score per row: "
+          + ((java.util.Collection<?>) rows).size() + " rows, " + scores.length + " scores");
+    }
     DriftTracker tracker = DriftTracker.create(schema, baseline, withScores, false,
         DriftPolicy.DEFAULTS.withMinSamples(1));
     Map<String, Map<DriftStatistic, List<Double>>> values = new LinkedHashMap<>();

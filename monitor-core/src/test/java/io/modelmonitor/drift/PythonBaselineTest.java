@@ -33,21 +33,28 @@ class PythonBaselineTest {
       .integer("position", f -> { })
       .bool("promoted", f -> f.optional())
       .categorical("category", f -> f.optional())
+      .numeric("empty", f -> f.optional())
       .build();
 
   private Path trainingCsv(int rows) throws IOException {
     SplittableRandom r = new SplittableRandom(42);
     String[] cats = {"shoes", "bags", "watches", "hats", "shoes", "shoes"};
     List<String> lines = new ArrayList<>();
-    lines.add("request_id,price,position,promoted,category,score");
+    lines.add("request_id,price,position,promoted,category,score,empty");
+    String[] odd = {"-0.0", "0", "inf", "1_000", "0x1p3", "1d", " 12.5\t", "+7", ".5", "1e3"};
     for (int i = 0; i < rows; i++) {
       String price = i % 97 == 0 ? "" : i % 89 == 0 ? "NaN" : i % 83 == 0 ? "n/a"
+          : i % 61 == 0 ? odd[(i / 61) % odd.length]
           : Double.toString(Math.round((50 + r.nextDouble() * 400) * 100) / 100.0);
+      if (i % 211 == 0) {
+        lines.add("r" + i + ',' + price + ",3"); // a short row
+        continue;
+      }
       String category = i % 71 == 0 ? "" : i % 67 == 0 ? "\"bags, leather\""
           : cats[r.nextInt(cats.length)];
       lines.add("r" + i + ',' + price + ',' + (1 + r.nextInt(20)) + ','
           + (r.nextInt(3) == 0 ? "true" : "false") + ',' + category + ','
-          + r.nextDouble());
+          + r.nextDouble() + ",," + (i % 13 == 0 ? "extra,cells" : ""));
     }
     Path csv = dir.resolve("train.csv");
     Files.write(csv, lines, StandardCharsets.UTF_8);
@@ -61,7 +68,7 @@ class PythonBaselineTest {
     Path csv = trainingCsv(5_000);
     Path out = dir.resolve("python.baseline.json");
     Process p = new ProcessBuilder(PYTHON, SCRIPT.toString(), csv.toString(),
-        "--numeric", "price,position", "--boolean", "promoted", "--categorical", "category",
+        "--numeric", "price,position,empty", "--boolean", "promoted", "--categorical", "category",
         "--score", "score", "--metric", "test_auc=0.781", "--scaler", "price=250:115",
         "--out", out.toString()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -82,9 +89,18 @@ class PythonBaselineTest {
     assertThat(fromPython.prediction()).isEqualTo(fromJava.prediction());
     assertThat(fromPython).isEqualTo(fromJava);
     NumericProfile price = (NumericProfile) fromJava.features().get("price");
-    assertThat(price.missing()).isEqualTo(5_000 / 97 + 1 + 5_000 / 89 + 5_000 / 83 - 0);
+    assertThat(fromJava.features()).doesNotContainKey("empty"); // no finite value: no profile
+    assertThat(price.missing()).isPositive();
     CategoricalProfile category = (CategoricalProfile) fromJava.features().get("category");
     assertThat(category.values()).contains("bags, leather"); // quoted CSV cells stay whole
+  }
+
+  @Test
+  void csv_shortFirstRow_isNotAMissingScoreColumn() throws Exception {
+    Path csv = dir.resolve("short.csv");
+    Files.writeString(csv, "price,score\n1.0\n2.0,0.5\n");
+    Baseline b = Baseline.builder().csv(csv, SCHEMA, "score").build();
+    assertThat(b.prediction().orElseThrow().count()).isEqualTo(2);
   }
 
   @Test
