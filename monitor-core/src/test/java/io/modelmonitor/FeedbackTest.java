@@ -365,6 +365,33 @@ class FeedbackTest {
   }
 
   @Test
+  void nanScores_countForTheObservedRate_butNeverPoisonScoreMetricsOrTheCusum() {
+    try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker).build()) {
+      ModelMonitor<Request, Double> m = ctr(registry, FeedbackPolicy.DEFAULTS);
+      long id = 0;
+      for (int i = 0; i < 100; i++) {
+        m.remember(id, Double.NaN); // e.g. a NaN feature upstream
+        m.feedback(id++, true);
+      }
+      SplittableRandom r = new SplittableRandom(3);
+      long collapseAt = id;
+      long alarmAt = -1;
+      for (int i = 0; i < 20_000 && alarmAt < 0; i++) {
+        m.remember(id, 0.3);
+        m.feedback(id++, r.nextDouble() < 0.1); // a third of the predicted rate
+        if (m.snapshot().totalQuality().cusum().alarms() > 0) {
+          alarmAt = id;
+        }
+      }
+      QualitySummary q = m.snapshot().totalQuality();
+      assertThat(q.meanPredicted()).isCloseTo(0.3, within(1e-12));
+      assertThat(q.logLoss()).isFinite();
+      assertThat(alarmAt).as("the CUSUM still alarms after NaN scores").isPositive();
+      assertThat(alarmAt - collapseAt).isLessThan(2_000);
+    }
+  }
+
+  @Test
   void offlineAuc_fromTheBaseline_isReportedNextToTheOnlineOne() {
     Baseline baseline = Baseline.builder().metric("test_auc", 0.78)
         .predictions(new double[] {0.1, 0.2, 0.3}).build();

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param labelled labelled scalar predictions (explicit or implicit)
  * @param positives positive labels among them
  * @param positiveRate {@code positives / labelled}: the observed CTR/CVR
- * @param meanPredicted mean predicted score of the labelled predictions
+ * @param meanPredicted mean predicted score of the labelled predictions with a finite score
+ *     (score-based metrics leave out NaN or infinite scores; the positive rate does not)
  * @param calibration {@code meanPredicted / positiveRate} (1 is perfectly calibrated)
  * @param logLoss mean binary cross-entropy, scores clipped to [1e-15, 1 - 1e-15]
  * @param brier mean squared error of the score against the label
@@ -53,6 +54,12 @@ public record QualitySummary(JoinCounts joins, long labelled, long positives,
    */
   public QualitySummary {
     Objects.requireNonNull(joins, "joins");
+    for (double v : new double[] {positiveRate, meanPredicted, calibration, logLoss, brier, auc,
+        offlineAuc, delayP50Millis, delayP99Millis, mrr}) {
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException("quality values must be finite: " + v);
+      }
+    }
     ranking = List.copyOf(Objects.requireNonNull(ranking, "ranking"));
     Objects.requireNonNull(cusum, "cusum");
   }

@@ -207,6 +207,9 @@ final class FeedbackJoiner {
   private void label(double score, double label, long delayMillis) {
     window.addScalar(score, label, delayMillis);
     total.addScalar(score, label, delayMillis);
+    if (!Double.isFinite(score)) {
+      return; // nothing predicted to test the label against
+    }
     double p0 = Math.min(1 - 1e-6, Math.max(1e-6, score));
     double p1 = Math.min(1 - 1e-6, Math.max(1e-6, p0 * policy.cusumRatio()));
     double llr = label * Math.log(p1 / p0) + (1 - label) * Math.log((1 - p1) / (1 - p0));

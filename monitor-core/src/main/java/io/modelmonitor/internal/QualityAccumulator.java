@@ -28,6 +28,8 @@ final class QualityAccumulator {
   long evicted;
   private long labelled;
   private long positives;
+  /** Labelled predictions with a finite score: the denominator of score-based metrics. */
+  private long scored;
   private double sumScore;
   private double logLoss;
   private double brier;
@@ -56,12 +58,17 @@ final class QualityAccumulator {
   }
 
   void addScalar(double score, double label, long delayMillis) {
-    double p = Math.min(1 - EPSILON, Math.max(EPSILON, score));
     labelled++;
     boolean isPositive = label >= 0.5;
     if (isPositive) {
       positives++;
     }
+    delays.recordValue(Math.max(1, Math.min(delays.getHighestTrackableValue(), delayMillis)));
+    if (!Double.isFinite(score)) {
+      return; // counts for the observed rate; no score to judge
+    }
+    scored++;
+    double p = Math.min(1 - EPSILON, Math.max(EPSILON, score));
     sumScore += score;
     logLoss -= label * Math.log(p) + (1 - label) * Math.log(1 - p);
     brier += (score - label) * (score - label);
@@ -71,7 +78,6 @@ final class QualityAccumulator {
     } else {
       negative[bin]++;
     }
-    delays.recordValue(Math.max(1, Math.min(delays.getHighestTrackableValue(), delayMillis)));
   }
 
   /** A settled ranked list: {@code relevant[i]} for position i (0-based). */
@@ -128,6 +134,7 @@ final class QualityAccumulator {
     evicted += o.evicted;
     labelled += o.labelled;
     positives += o.positives;
+    scored += o.scored;
     sumScore += o.sumScore;
     logLoss += o.logLoss;
     brier += o.brier;
@@ -158,6 +165,7 @@ final class QualityAccumulator {
     evicted = 0;
     labelled = 0;
     positives = 0;
+    scored = 0;
     sumScore = 0;
     logLoss = 0;
     brier = 0;
@@ -197,7 +205,7 @@ final class QualityAccumulator {
     JoinCounts joins = new JoinCounts(remembered, joined, late, unknown, duplicate,
         expiredNegative, expiredDropped, evicted);
     double rate = labelled == 0 ? 0 : (double) positives / labelled;
-    double mean = labelled == 0 ? 0 : sumScore / labelled;
+    double mean = scored == 0 ? 0 : sumScore / scored;
     double[] auc = auc();
     List<QualitySummary.RankingQuality> ranking = new ArrayList<>();
     for (int j = 0; j < ks.length; j++) {
@@ -208,8 +216,8 @@ final class QualityAccumulator {
     }
     long count = delays.getTotalCount();
     return new QualitySummary(joins, labelled, positives, rate, mean,
-        rate == 0 ? 0 : mean / rate, labelled == 0 ? 0 : logLoss / labelled,
-        labelled == 0 ? 0 : brier / labelled, auc[0], (long) auc[1], offlineAuc,
+        rate == 0 ? 0 : mean / rate, scored == 0 ? 0 : logLoss / scored,
+        scored == 0 ? 0 : brier / scored, auc[0], (long) auc[1], offlineAuc,
         count == 0 ? 0 : delays.getValueAtPercentile(50),
         count == 0 ? 0 : delays.getValueAtPercentile(99), ranking,
         lists == 0 ? 0 : reciprocalRanks / lists, cusum);

@@ -9,6 +9,9 @@ import io.modelmonitor.drift.Baseline;
 import io.modelmonitor.drift.DriftStatistic;
 import io.modelmonitor.drift.FeatureDrift;
 import io.modelmonitor.drift.PredictionSpec;
+import io.modelmonitor.feedback.FeedbackPolicy;
+import io.modelmonitor.feedback.QualitySummary;
+import io.modelmonitor.MonitorConfig;
 import io.modelmonitor.schema.FeatureSchema;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -33,7 +36,9 @@ import java.util.function.Supplier;
  * inferred from a training sample at start-up, and about 1% of requests carry a NaN or a price
  * in cents instead of yuan, which the schema check counts; a baseline fitted on the same sample
  * makes the monitor report drift, and halfway through a promotion cuts prices by 40%, which the
- * price drift turns into an ALERT), a batch re-ranker
+ * price drift turns into an ALERT; a simulated click stream answers each request a few hundred
+ * milliseconds later, and after the promotion shoppers click less than the model predicts,
+ * which the online quality and its CUSUM catch), a batch re-ranker
  * (decorated batch function) and a remote price model called asynchronously (decorated
  * completion stage). A snapshot listener prints one line per model per window; at the end the
  * demo prints the final snapshots and the Prometheus scrape of the {@code model_*} series.
@@ -98,7 +103,14 @@ public final class RecommendationDemo {
         .schema(ctrSchema)
         .baseline(ctrBaseline)
         .prediction(PredictionSpec.score(Float::doubleValue))
+        .config(MonitorConfig.custom().feedback(FeedbackPolicy.DEFAULTS
+            .withAttributionWindow(Duration.ofMillis(500))).build())
         .build();
+    // the click stream: each request is clicked 10-300 ms later, at the predicted rate until the
+    // promotion, then at 0.6 of it (the model no longer fits the shoppers)
+    java.util.concurrent.ScheduledExecutorService clicks =
+        Executors.newSingleThreadScheduledExecutor(daemon("click-stream"));
+    java.util.concurrent.atomic.AtomicLong requestIds = new java.util.concurrent.atomic.AtomicLong();
     Function<float[], Float> ctr = ctrMonitor.decorateFunction(features -> {
       if (ThreadLocalRandom.current().nextInt(100) == 0) {
         throw new IllegalStateException("feature store timeout");
@@ -149,7 +161,14 @@ public final class RecommendationDemo {
             features[CtrScorer.PRICE] *= 100; // an upstream team switched to cents
           }
           try {
-            ctr.apply(features);
+            float score = ctr.apply(features);
+            String requestId = "req-" + requestIds.incrementAndGet();
+            ctrMonitor.remember(requestId, score);
+            double clickRate = System.nanoTime() > promotion ? 0.6 * score : score;
+            if (random.nextDouble() < clickRate) {
+              clicks.schedule(() -> ctrMonitor.feedback(requestId, true),
+                  10 + random.nextInt(290), TimeUnit.MILLISECONDS);
+            }
           } catch (IllegalStateException e) {
             // the service falls back to popularity ranking; the monitor counted the error
           }
@@ -172,6 +191,8 @@ public final class RecommendationDemo {
       f.get(duration.toSeconds() + 30, TimeUnit.SECONDS);
     }
     workers.shutdown();
+    clicks.shutdown();
+    clicks.awaitTermination(2, TimeUnit.SECONDS);
     remote.shutdown();
     remote.awaitTermination(5, TimeUnit.SECONDS);
 
@@ -202,6 +223,12 @@ public final class RecommendationDemo {
     String violations = s.windowViolations().invalidInputs() == 0 ? ""
         : " invalid inputs=" + s.windowViolations().invalidInputs() + " "
             + s.windowViolations().byFeature();
+    QualitySummary q = s.windowQuality();
+    if (q != null && q.labelled() > 0) {
+      violations += String.format(Locale.ROOT, " | clicks: CTR=%.3f predicted=%.3f "
+          + "calibration=%.2f AUC=%.3f joined=%d cusum alarms=%d", q.positiveRate(),
+          q.meanPredicted(), q.calibration(), q.auc(), q.joins().joined(), q.cusum().alarms());
+    }
     FeatureDrift price = s.windowDrift().feature("price").orElse(null);
     if (price != null) {
       violations += String.format(Locale.ROOT, " | drift: price PSI=%.3f W=%.2fstd %s, scores "

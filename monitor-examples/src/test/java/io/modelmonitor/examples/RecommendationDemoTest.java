@@ -35,6 +35,10 @@ class RecommendationDemoTest {
     assertThat(v.count("price", io.modelmonitor.schema.ViolationKind.OUT_OF_RANGE)).isPositive();
     // the promotion in the second half moves prices: some window's price drift alerts
     assertThat(report).contains("drift: price PSI=").contains("ALERT");
+    io.modelmonitor.feedback.QualitySummary q = byModel.get("ctr").totalQuality();
+    assertThat(q.joins().joined()).isPositive();
+    assertThat(q.labelled()).isPositive();
+    assertThat(report).contains("clicks: CTR=");
     assertThat(report).contains("[window] ctr").contains("since start:")
         .contains("model_prediction_latency_seconds_bucket{")
         .contains("model_predictions_total{")
