@@ -114,6 +114,13 @@ public final class MetricNames {
   /** CUSUM alarms since start. */
   public static final String QUALITY_CUSUM_ALARMS = "model.quality.cusum.alarms";
 
+  /** Alerts firing now across every model (silenced ones included): a gauge. */
+  public static final String ALERTS_FIRING = "model.alerts.firing";
+
+  /** Alert deliveries, tagged {@link #TAG_SINK} and {@link #TAG_OUTCOME} (delivered, failed,
+   * dropped). */
+  public static final String ALERT_DELIVERIES = "model.alert.deliveries";
+
   /** Failures inside monitoring itself, tagged {@link #TAG_CAUSE}. */
   public static final String MONITOR_ERRORS = "model.monitor.errors";
 
@@ -146,6 +153,9 @@ public final class MetricNames {
 
   /** Tag key: the cause of a monitor error. */
   public static final String TAG_CAUSE = "cause";
+
+  /** Tag key: an alert sink's name. */
+  public static final String TAG_SINK = "sink";
 
   /** Outcome tag value of a call that returned normally. */
   public static final String OUTCOME_SUCCESS = "success";

@@ -1,10 +1,16 @@
 package io.modelmonitor;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.modelmonitor.alert.AlertEvent;
+import io.modelmonitor.alert.AlertRule;
+import io.modelmonitor.alert.AlertSink;
+import io.modelmonitor.alert.Silence;
+import io.modelmonitor.alert.SinkStats;
 import io.modelmonitor.internal.RegistryCore;
 import io.modelmonitor.schema.FeatureSchema;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +52,7 @@ public final class MonitorRegistry implements AutoCloseable {
   private MonitorRegistry(Builder b) {
     this.core = new RegistryCore(b.ticker, b.clock, b.reportingInterval,
         Collections.unmodifiableMap(new LinkedHashMap<>(b.commonTags)), b.meterRegistry,
-        b.defaultConfig);
+        b.defaultConfig, b.alertRules, b.alertSinks, b.alertWarmUp, b.alertQueueCapacity);
   }
 
   /**
@@ -309,6 +315,54 @@ public final class MonitorRegistry implements AutoCloseable {
   }
 
   /**
+   * Returns the alerts firing now, one per rule and model, with the signal's value at the last
+   * evaluation; silenced ones included (marked).
+   *
+   * @return an unmodifiable list
+   */
+  public List<AlertEvent> activeAlerts() {
+    return core.activeAlerts();
+  }
+
+  /**
+   * Returns the last 1,000 alert events (firing, repeated, resolved; silenced ones included),
+   * oldest first.
+   *
+   * @return an unmodifiable copy
+   */
+  public List<AlertEvent> alertHistory() {
+    return core.alertHistory();
+  }
+
+  /**
+   * Mutes matching alerts until the silence ends: their state keeps changing and they stay
+   * listed, but no sink receives them.
+   *
+   * @param silence the silence
+   */
+  public void silence(Silence silence) {
+    core.silence(Objects.requireNonNull(silence, "silence"));
+  }
+
+  /**
+   * Returns the silences that have not ended.
+   *
+   * @return an unmodifiable copy
+   */
+  public List<Silence> silences() {
+    return core.silences();
+  }
+
+  /**
+   * Returns each alert sink's delivery counts, in the order the sinks were added.
+   *
+   * @return one entry per sink
+   */
+  public List<SinkStats> alertSinkStats() {
+    return List.copyOf(core.sinkStats());
+  }
+
+  /**
    * Returns the reporting interval.
    *
    * @return the interval
@@ -328,8 +382,9 @@ public final class MonitorRegistry implements AutoCloseable {
   }
 
   /**
-   * Stops the reporter thread, closes the last window (listeners receive it) and removes every
-   * meter this registry registered. Idempotent.
+   * Stops the reporter thread, closes the last window (listeners receive it, alert rules are
+   * evaluated on it), gives the alert sinks up to 5 seconds in all to deliver what is queued and
+   * removes every meter this registry registered. Idempotent.
    */
   @Override
   public void close() {
@@ -353,8 +408,90 @@ public final class MonitorRegistry implements AutoCloseable {
     private Duration reportingInterval = Duration.ofSeconds(10);
     private final Map<String, String> commonTags = new LinkedHashMap<>();
     private MonitorConfig defaultConfig = MonitorConfig.ofDefaults();
+    private final List<AlertRule> alertRules = new ArrayList<>();
+    private final List<AlertSink> alertSinks = new ArrayList<>();
+    private Duration alertWarmUp = Duration.ofMinutes(1);
+    private int alertQueueCapacity = 1_000;
 
     private Builder() {}
+
+    /**
+     * Adds an alert rule, evaluated for every model it applies to each time a window closes.
+     *
+     * @param rule the rule; its name must differ from the rules already added
+     * @return this builder
+     * @throws IllegalArgumentException if a rule of that name was already added
+     */
+    public Builder alertRule(AlertRule rule) {
+      Objects.requireNonNull(rule, "rule");
+      for (AlertRule r : alertRules) {
+        if (r.name().equals(rule.name())) {
+          throw new IllegalArgumentException("alert rule " + rule.name() + " added twice");
+        }
+      }
+      alertRules.add(rule);
+      return this;
+    }
+
+    /**
+     * Adds alert rules, such as {@link io.modelmonitor.alert.AlertRules#defaults()}.
+     *
+     * @param rules the rules
+     * @return this builder
+     * @throws IllegalArgumentException if two rules share a name
+     */
+    public Builder alertRules(java.util.Collection<AlertRule> rules) {
+      for (AlertRule r : rules) {
+        alertRule(r);
+      }
+      return this;
+    }
+
+    /**
+     * Adds a sink that receives alert events on its own thread through a bounded queue.
+     *
+     * @param sink the sink, such as a {@link io.modelmonitor.alert.LogSink}, a
+     *     {@link io.modelmonitor.alert.WebhookSink}, an
+     *     {@link io.modelmonitor.alert.AlertmanagerSink} or a lambda
+     * @return this builder
+     */
+    public Builder alertSink(AlertSink sink) {
+      alertSinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
+
+    /**
+     * Sets how long after the registry starts no alert may fire: the first windows of a fresh
+     * process are short on data and its caches cold. Rules still track pending state meanwhile.
+     *
+     * @param warmUp zero or more; default 1 minute
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder alertWarmUp(Duration warmUp) {
+      Objects.requireNonNull(warmUp, "warmUp");
+      if (warmUp.isNegative()) {
+        throw new IllegalArgumentException("alert warm-up must not be negative: " + warmUp);
+      }
+      this.alertWarmUp = warmUp;
+      return this;
+    }
+
+    /**
+     * Sets how many events each sink may have queued; beyond it events are dropped (counted).
+     *
+     * @param capacity 1 to 1,000,000; default 1,000
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder alertQueueCapacity(int capacity) {
+      if (capacity < 1 || capacity > 1_000_000) {
+        throw new IllegalArgumentException("alert queue capacity must be 1..1000000: "
+            + capacity);
+      }
+      this.alertQueueCapacity = capacity;
+      return this;
+    }
 
     /**
      * Sets the time source of every latency and window.

@@ -7,7 +7,13 @@ import io.modelmonitor.ModelMonitor;
 import io.modelmonitor.ModelSnapshot;
 import io.modelmonitor.MonitorConfig;
 import io.modelmonitor.SnapshotListener;
+import io.modelmonitor.MetricNames;
 import io.modelmonitor.Ticker;
+import io.modelmonitor.alert.AlertEvent;
+import io.modelmonitor.alert.AlertRule;
+import io.modelmonitor.alert.AlertSink;
+import io.modelmonitor.alert.Silence;
+import io.modelmonitor.alert.SinkStats;
 import io.modelmonitor.internal.MonitorErrors.Cause;
 import io.modelmonitor.schema.FeatureSchema;
 import java.time.Clock;
@@ -37,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class RegistryCore {
 
   private static final Logger LOG = LoggerFactory.getLogger("io.modelmonitor");
+  /** How long close() waits, in all, for the alert sinks to drain their queues. */
+  private static final Duration ALERT_DRAIN = Duration.ofSeconds(5);
 
   private final Ticker ticker;
   private final Clock clock;
@@ -49,6 +57,9 @@ public final class RegistryCore {
   private final MonitorErrors registryErrors = new MonitorErrors("registry");
   private final Object lifecycleLock = new Object();
   private final Object tickLock = new Object();
+  private final AlertEvaluator alerts;
+  private final List<SinkDispatcher> dispatchers;
+  private final List<io.micrometer.core.instrument.Meter> alertMeters = new ArrayList<>();
   private ScheduledExecutorService reporter; // guarded by lifecycleLock
   private volatile boolean closed;
 
@@ -64,7 +75,8 @@ public final class RegistryCore {
   }
 
   public RegistryCore(Ticker ticker, Clock clock, Duration interval, Map<String, String> tags,
-      MeterRegistry meterRegistry, MonitorConfig defaultConfig) {
+      MeterRegistry meterRegistry, MonitorConfig defaultConfig, List<AlertRule> rules,
+      List<AlertSink> sinks, Duration alertWarmUp, int alertQueueCapacity) {
     this.ticker = ticker;
     this.clock = clock;
     this.interval = interval;
@@ -75,6 +87,87 @@ public final class RegistryCore {
     this.commonTags = t;
     this.defaultConfig = defaultConfig;
     this.leafRegistries = meterRegistry == null ? List.of() : leaves(meterRegistry);
+    this.alerts = new AlertEvaluator(rules, tags, clock, alertWarmUp.toNanos(), ticker.read());
+    List<SinkDispatcher> d = new ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (AlertSink sink : sinks) {
+      String name = sink.name();
+      for (int i = 2; !names.add(name); i++) {
+        name = sink.name() + '-' + i; // sink names are tag values: keep them distinct
+      }
+      d.add(new SinkDispatcher(sink, name, alertQueueCapacity));
+    }
+    this.dispatchers = List.copyOf(d);
+    bindAlertMeters();
+  }
+
+  /** Registers the alert meters: firing alerts, and per sink delivered/failed/dropped. */
+  private void bindAlertMeters() {
+    for (MeterRegistry leaf : leafRegistries) {
+      alertMeters.add(io.micrometer.core.instrument.Gauge.builder(MetricNames.ALERTS_FIRING,
+              alerts, a -> a.active().size())
+          .tags(commonTags).description("Alerts firing now (silenced ones included)")
+          .register(leaf));
+      for (SinkDispatcher d : dispatchers) {
+        for (String outcome : List.of("delivered", "failed", "dropped")) {
+          java.util.concurrent.atomic.AtomicLong n = outcome.equals("delivered") ? d.delivered
+              : outcome.equals("failed") ? d.failed : d.dropped;
+          alertMeters.add(io.micrometer.core.instrument.FunctionCounter.builder(
+                  MetricNames.ALERT_DELIVERIES, n, java.util.concurrent.atomic.AtomicLong::get)
+              .tags(commonTags).tag(MetricNames.TAG_SINK, d.name)
+              .tag(MetricNames.TAG_OUTCOME, outcome)
+              .description("Alert deliveries by sink and outcome").register(leaf));
+        }
+      }
+    }
+  }
+
+  public List<AlertEvent> activeAlerts() {
+    return alerts.active();
+  }
+
+  public List<AlertEvent> alertHistory() {
+    return alerts.history();
+  }
+
+  public void silence(Silence silence) {
+    alerts.silence(silence);
+  }
+
+  public List<Silence> silences() {
+    return alerts.silences();
+  }
+
+  public List<SinkStats> sinkStats() {
+    List<SinkStats> out = new ArrayList<>();
+    for (SinkDispatcher d : dispatchers) {
+      out.add(new SinkStats(d.name, d.delivered.get(), d.failed.get(), d.dropped.get()));
+    }
+    return out;
+  }
+
+  /** Evaluates the alert rules on the snapshots of one tick and hands events to the sinks. */
+  private void evaluateAlerts(Map<String, ModelSnapshot> snapshots, long now) {
+    if (!alerts.hasRules() || snapshots.isEmpty()) {
+      return;
+    }
+    try {
+      List<AlertEvent> events = alerts.evaluate(snapshots.values(), now);
+      List<AlertEvent> firing = new ArrayList<>();
+      for (AlertEvent a : alerts.active()) {
+        if (!a.silenced()) {
+          firing.add(a);
+        }
+      }
+      for (SinkDispatcher d : dispatchers) {
+        for (AlertEvent e : events) {
+          d.offer(e);
+        }
+        d.offerRefresh(firing);
+      }
+    } catch (RuntimeException ex) { // a user signal that throws: count it, keep ticking
+      registryErrors.record(Cause.INTERNAL, "alert evaluation failed", ex);
+    }
   }
 
   /** The distinct non-composite registries reachable from {@code registry}. */
@@ -249,6 +342,7 @@ public final class RegistryCore {
           }
         }
       }
+      evaluateAlerts(out, now);
       return out;
     }
   }
@@ -312,6 +406,15 @@ public final class RegistryCore {
     } finally {
       for (Entry e : monitors.values()) {
         unbind(e);
+      }
+      long deadline = System.nanoTime() + ALERT_DRAIN.toNanos();
+      for (SinkDispatcher d : dispatchers) {
+        d.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      }
+      for (io.micrometer.core.instrument.Meter m : alertMeters) {
+        for (MeterRegistry leaf : leafRegistries) {
+          leaf.remove(m);
+        }
       }
     }
     LOG.debug("MonitorRegistry closed with {} monitors", monitors.size());

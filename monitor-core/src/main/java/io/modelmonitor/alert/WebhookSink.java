@@ -1,0 +1,286 @@
+package io.modelmonitor.alert;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Posts every alert event as JSON to an HTTP endpoint (chat webhooks, incident tools).
+ *
+ * <p>Delivery: connect and request timeouts; on 5xx, timeouts and refused connections up to
+ * {@code maxAttempts} attempts with exponential backoff and full jitter; on 429 the
+ * {@code Retry-After} header is honoured; other 4xx are not retried. Every attempt of one event
+ * carries the same {@code X-ModelMonitor-Delivery} id, so a receiver can drop duplicates, and,
+ * with a secret, an {@code X-ModelMonitor-Signature: sha256=<hex>} HMAC-SHA256 of the body.
+ */
+public final class WebhookSink implements AlertSink {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A 4xx answer other than 429: the receiver will refuse the same request again. */
+  private static final class Refused extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(message);
+    }
+  }
+
+  private final URI uri;
+  private final Duration requestTimeout;
+  private final int maxAttempts;
+  private final Duration backoff;
+  private final Duration maxBackoff;
+  private final byte[] secret;
+  private final HttpClient client;
+  private final AtomicLong retries = new AtomicLong();
+
+  private WebhookSink(Builder b) {
+    this.uri = b.uri;
+    this.requestTimeout = b.requestTimeout;
+    this.maxAttempts = b.maxAttempts;
+    this.backoff = b.backoff;
+    this.maxBackoff = b.maxBackoff;
+    this.secret = b.secret;
+    this.client = HttpClient.newBuilder().connectTimeout(b.connectTimeout)
+        .version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  /**
+   * Starts a webhook sink.
+   *
+   * @param uri the endpoint
+   * @return a builder
+   */
+  public static Builder builder(URI uri) {
+    return new Builder(uri);
+  }
+
+  /**
+   * Returns how many attempts were retries, since start.
+   *
+   * @return the count
+   */
+  public long retries() {
+    return retries.get();
+  }
+
+  @Override
+  public String name() {
+    return "webhook";
+  }
+
+  /**
+   * Returns the JSON body for an event.
+   *
+   * @param e the event
+   * @param deliveryId the delivery id
+   * @return the body
+   */
+  static String body(AlertEvent e, String deliveryId) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("deliveryId", deliveryId);
+    root.put("alert", e.rule());
+    root.put("state", e.state().name().toLowerCase(java.util.Locale.ROOT));
+    root.put("repeat", e.repeat());
+    root.put("model", e.model());
+    root.put("version", e.version());
+    root.put("severity", e.severity().label());
+    root.put("value", e.value());
+    root.put("threshold", e.threshold());
+    root.put("description", e.description());
+    root.put("startsAt", e.startsAt().toString());
+    if (e.endsAt() != null) {
+      root.put("endsAt", e.endsAt().toString());
+    }
+    root.put("fingerprint", e.fingerprint());
+    ObjectNode labels = root.putObject("labels");
+    e.labels().forEach(labels::put);
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  /**
+   * Returns the signature header value of a body.
+   *
+   * @param secret the shared secret
+   * @param body the body
+   * @return {@code sha256=<hex>}
+   */
+  public static String signature(byte[] secret, String body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(
+          StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void deliver(AlertEvent event) throws IOException, InterruptedException {
+    String deliveryId = UUID.randomUUID().toString();
+    String body = body(event, deliveryId);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+        .header("Content-Type", "application/json")
+        .header("X-ModelMonitor-Delivery", deliveryId)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (secret != null) {
+      request.header("X-ModelMonitor-Signature", signature(secret, body));
+    }
+    IOException lastFailure = null;
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      long waitMillis;
+      try {
+        HttpResponse<Void> response = client.send(request.build(),
+            HttpResponse.BodyHandlers.discarding());
+        int status = response.statusCode();
+        if (status < 300) {
+          return;
+        }
+        if (status == 429) {
+          waitMillis = retryAfter(response).orElse(backoffMillis(attempt));
+        } else if (status >= 500) {
+          waitMillis = backoffMillis(attempt);
+        } else {
+          throw new Refused("webhook " + uri + " refused the alert with HTTP " + status
+              + " (not retried)");
+        }
+        lastFailure = new IOException("webhook " + uri + " answered HTTP " + status);
+      } catch (java.net.http.HttpTimeoutException | java.net.ConnectException e) {
+        lastFailure = e;
+        waitMillis = backoffMillis(attempt);
+      } catch (Refused e) {
+        throw e;
+      } catch (IOException e) {
+        lastFailure = e;
+        waitMillis = backoffMillis(attempt);
+      }
+      if (attempt < maxAttempts) {
+        retries.incrementAndGet();
+        Thread.sleep(waitMillis);
+      }
+    }
+    throw lastFailure;
+  }
+
+  /** Full jitter: uniform in [0, min(max, base * 2^(attempt-1))]. */
+  private long backoffMillis(int attempt) {
+    long cap = Math.min(maxBackoff.toMillis(),
+        backoff.toMillis() * (1L << Math.min(20, attempt - 1)));
+    return ThreadLocalRandom.current().nextLong(cap + 1);
+  }
+
+  private java.util.Optional<Long> retryAfter(HttpResponse<?> response) {
+    return response.headers().firstValue("Retry-After").flatMap(v -> {
+      try {
+        return java.util.Optional.of(Math.min(maxBackoff.toMillis(),
+            Long.parseLong(v.trim()) * 1000));
+      } catch (NumberFormatException e) {
+        return java.util.Optional.empty();
+      }
+    });
+  }
+
+  /** Builds a {@link WebhookSink}. */
+  public static final class Builder {
+    private final URI uri;
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration requestTimeout = Duration.ofSeconds(5);
+    private int maxAttempts = 5;
+    private Duration backoff = Duration.ofMillis(200);
+    private Duration maxBackoff = Duration.ofSeconds(30);
+    private byte[] secret;
+
+    private Builder(URI uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+    }
+
+    /**
+     * Sets the connect timeout.
+     *
+     * @param timeout default 2 seconds
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Sets the timeout of one request, until the response headers.
+     *
+     * @param timeout default 5 seconds
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Sets how many attempts one event gets.
+     *
+     * @param attempts 1 to 20; default 5
+     * @return this builder
+     */
+    public Builder maxAttempts(int attempts) {
+      if (attempts < 1 || attempts > 20) {
+        throw new IllegalArgumentException("maxAttempts must be 1..20: " + attempts);
+      }
+      this.maxAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * Sets the backoff base and cap.
+     *
+     * @param base the first retry's maximum wait; default 200 ms
+     * @param max the largest wait; default 30 seconds
+     * @return this builder
+     */
+    public Builder backoff(Duration base, Duration max) {
+      this.backoff = Objects.requireNonNull(base, "base");
+      this.maxBackoff = Objects.requireNonNull(max, "max");
+      return this;
+    }
+
+    /**
+     * Signs every body with HMAC-SHA256 under {@code secret}.
+     *
+     * @param secret the shared secret
+     * @return this builder
+     */
+    public Builder hmacSecret(byte[] secret) {
+      this.secret = Objects.requireNonNull(secret, "secret").clone();
+      return this;
+    }
+
+    /**
+     * Builds the sink.
+     *
+     * @return the sink
+     */
+    public WebhookSink build() {
+      return new WebhookSink(this);
+    }
+  }
+}

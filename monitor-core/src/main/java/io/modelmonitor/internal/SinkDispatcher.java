@@ -1,0 +1,111 @@
+package io.modelmonitor.internal;
+
+import io.modelmonitor.alert.AlertEvent;
+import io.modelmonitor.alert.AlertSink;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers alert events to one sink through a bounded queue on the sink's own daemon thread: a
+ * slow, failing or hanging sink fills its own queue (drops are counted) and never blocks the
+ * evaluation, other sinks or model calls.
+ */
+final class SinkDispatcher {
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.modelmonitor.alerts");
+
+  final AlertSink sink;
+  final String name;
+  private final BlockingQueue<Object> queue;
+  private final Thread thread;
+  final AtomicLong delivered = new AtomicLong();
+  final AtomicLong failed = new AtomicLong();
+  final AtomicLong dropped = new AtomicLong();
+  private volatile boolean closing;
+  private volatile boolean warned;
+
+  SinkDispatcher(AlertSink sink, String name, int capacity) {
+    this.sink = sink;
+    this.name = name;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.thread = new Thread(this::run, "modelmonitor-alerts-" + name);
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  void offer(AlertEvent event) {
+    if (closing || !queue.offer(event)) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  void offerRefresh(List<AlertEvent> firing) {
+    if (sink.refreshes() && (closing || !queue.offer(List.copyOf(firing)))) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void run() {
+    while (true) {
+      Object item;
+      try {
+        item = queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (item == null) {
+        if (closing) {
+          return;
+        }
+        continue;
+      }
+      try {
+        if (item instanceof AlertEvent) {
+          sink.deliver((AlertEvent) item);
+        } else {
+          sink.refresh((List<AlertEvent>) item);
+        }
+        delivered.incrementAndGet();
+      } catch (InterruptedException e) {
+        failed.incrementAndGet();
+        return;
+      } catch (Throwable t) { // a sink's failure, whatever it is, stays on this thread
+        failed.incrementAndGet();
+        if (!warned) {
+          warned = true;
+          LOG.warn("alert sink {} failed; further failures are counted and logged at DEBUG",
+              name, t);
+        } else {
+          LOG.debug("alert sink {} failed", name, t);
+        }
+      }
+    }
+  }
+
+  /** Stops accepting, lets the queue drain until the deadline, then interrupts the thread. */
+  void close(Duration deadline) {
+    closing = true;
+    try {
+      thread.join(deadline.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      thread.interrupt();
+      try {
+        thread.join(1_000); // a sink that honours interrupts counts its failure before we report
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      dropped.addAndGet(queue.size());
+      queue.clear();
+    }
+  }
+}

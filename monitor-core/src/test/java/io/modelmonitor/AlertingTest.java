@@ -1,0 +1,352 @@
+package io.modelmonitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modelmonitor.alert.AlertEvent;
+import io.modelmonitor.alert.AlertRule;
+import io.modelmonitor.alert.AlertRules;
+import io.modelmonitor.alert.Severity;
+import io.modelmonitor.alert.Signals;
+import io.modelmonitor.alert.Silence;
+import io.modelmonitor.alert.SinkStats;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The alert state machine on a fake ticker: pending, for, hysteresis, repeat, resolve, flapping,
+ * minimum samples, warm-up, silences; and sinks that fail or hang without blocking anything.
+ */
+class AlertingTest {
+
+  private static final Duration WINDOW = Duration.ofSeconds(10);
+
+  private final FakeTicker ticker = new FakeTicker();
+  /** Wall clock that follows the fake ticker. */
+  private final Clock clock = new Clock() {
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochSecond(1_700_000_000L).plusNanos(ticker.read());
+    }
+  };
+  private final List<AlertEvent> received = new CopyOnWriteArrayList<>();
+  private MonitorRegistry registry;
+  private Function<Integer, Integer> model;
+
+  private static final AlertRule HIGH_ERRORS = AlertRule.builder("HighErrors")
+      .signal(Signals.errorRate()).above(0.10).clearBelow(0.05)
+      .forDuration(Duration.ofSeconds(30)).repeatInterval(Duration.ofSeconds(60))
+      .minSamples(10).severity(Severity.CRITICAL).label("team", "ranking")
+      .description("{model} fails {value} of calls (threshold {threshold})").build();
+
+  private void start(Duration warmUp, AlertRule... rules) {
+    MonitorRegistry.Builder b = MonitorRegistry.builder().ticker(ticker).clock(clock)
+        .reportingInterval(WINDOW).alertWarmUp(warmUp).commonTag("service", "search")
+        .alertSink(received::add);
+    for (AlertRule r : rules) {
+      b.alertRule(r);
+    }
+    registry = b.build();
+    ModelMonitor<Integer, Integer> monitor = registry.monitor("ctr", "v1");
+    model = monitor.decorateFunction(x -> {
+      if (x < 0) {
+        throw new IllegalStateException("model failure");
+      }
+      return x;
+    });
+  }
+
+  @AfterEach
+  void close() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  /** One window of {@code calls} calls of which {@code errors} fail, then a tick. */
+  private void window(int calls, int errors) {
+    for (int i = 0; i < calls; i++) {
+      try {
+        model.apply(i < errors ? -1 : 1);
+      } catch (IllegalStateException expected) {
+        // the model's own exception
+      }
+    }
+    ticker.advance(WINDOW);
+    registry.tickNow();
+  }
+
+  private List<String> history() {
+    return registry.alertHistory().stream()
+        .map(e -> e.state() + (e.repeat() ? "(repeat)" : "") + (e.silenced() ? "(silenced)" : ""))
+        .collect(Collectors.toList());
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition not met in 20 s").isLessThan(deadline);
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  @Test
+  void pendingForFiringHysteresisRepeatResolved() {
+    start(Duration.ZERO, HIGH_ERRORS);
+    window(100, 20); // t=10s: breach starts, pending
+    window(100, 20); // 20s
+    window(100, 20); // 30s: pending for 20s < 30s
+    assertThat(registry.alertHistory()).isEmpty();
+    assertThat(registry.activeAlerts()).isEmpty();
+
+    window(100, 20); // 40s: pending for 30s -> firing
+    assertThat(history()).containsExactly("FIRING");
+    AlertEvent firing = registry.alertHistory().get(0);
+    assertThat(firing.rule()).isEqualTo("HighErrors");
+    assertThat(firing.model()).isEqualTo("ctr");
+    assertThat(firing.value()).isEqualTo(0.2);
+    assertThat(firing.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(firing.labels()).containsEntry("alertname", "HighErrors")
+        .containsEntry("model", "ctr").containsEntry("version", "v1")
+        .containsEntry("severity", "critical").containsEntry("team", "ranking")
+        .containsEntry("service", "search").containsEntry("signal", "error_rate");
+    assertThat(firing.description()).isEqualTo("ctr fails 0.2000 of calls (threshold 0.1000)");
+    assertThat(firing.startsAt()).isEqualTo(clock.instant());
+    assertThat(firing.endsAt()).isNull();
+    assertThat(registry.activeAlerts()).hasSize(1);
+
+    window(100, 20); // 50s: still breaching, no duplicate
+    window(100, 7); // 60s: 7% is neither a breach nor below the 5% clear threshold: keeps firing
+    window(100, 7); // 70s
+    assertThat(history()).containsExactly("FIRING");
+    assertThat(registry.activeAlerts()).singleElement()
+        .satisfies(a -> assertThat(a.value()).isEqualTo(0.07));
+
+    window(100, 20); // 80s
+    window(100, 20); // 90s
+    assertThat(history()).containsExactly("FIRING");
+    window(100, 20); // 100s: 60s after the first send -> repeat
+    assertThat(history()).containsExactly("FIRING", "FIRING(repeat)");
+
+    window(100, 1); // 110s: 1% clears
+    assertThat(history()).containsExactly("FIRING", "FIRING(repeat)", "RESOLVED");
+    AlertEvent resolved = registry.alertHistory().get(2);
+    assertThat(resolved.fingerprint()).isEqualTo(firing.fingerprint());
+    assertThat(resolved.startsAt()).isEqualTo(firing.startsAt());
+    assertThat(resolved.endsAt()).isEqualTo(clock.instant());
+    assertThat(registry.activeAlerts()).isEmpty();
+
+    window(100, 1);
+    window(100, 1);
+    assertThat(history()).hasSize(3);
+
+    registry.close(); // drains the sink queue
+    assertThat(received).containsExactlyElementsOf(registry.alertHistory());
+  }
+
+  @Test
+  void flappingShorterThanForNeverFires() {
+    start(Duration.ZERO, HIGH_ERRORS);
+    for (int i = 0; i < 20; i++) {
+      window(100, 30);
+      window(100, 30);
+      window(100, 30); // pending 20s, then
+      window(100, 0); // recovers before 30s
+    }
+    assertThat(registry.alertHistory()).isEmpty();
+  }
+
+  @Test
+  void windowsWithTooFewSamplesChangeNothing() {
+    start(Duration.ZERO, HIGH_ERRORS);
+    for (int i = 0; i < 10; i++) {
+      window(9, 9); // 100% errors but below minSamples(10)
+    }
+    assertThat(registry.alertHistory()).isEmpty();
+    window(100, 20);
+    window(100, 20);
+    window(100, 20);
+    window(100, 20);
+    assertThat(history()).containsExactly("FIRING");
+    for (int i = 0; i < 3; i++) {
+      window(5, 0); // too few to resolve on
+    }
+    assertThat(registry.activeAlerts()).hasSize(1);
+    window(100, 0);
+    assertThat(history()).containsExactly("FIRING", "RESOLVED");
+  }
+
+  @Test
+  void keepFiringForHoldsAResolvingAlert() {
+    AlertRule rule = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1)
+        .keepFiringFor(Duration.ofSeconds(25)).build();
+    start(Duration.ZERO, rule);
+    window(100, 50);
+    assertThat(history()).containsExactly("FIRING");
+    window(100, 0); // clear since 20s
+    window(100, 0); // 10s clear
+    window(100, 50); // breach again: the clear timer restarts
+    window(100, 0);
+    window(100, 0);
+    window(100, 0);
+    assertThat(history()).containsExactly("FIRING");
+    window(100, 0); // 30s clear >= 25s
+    assertThat(history()).containsExactly("FIRING", "RESOLVED");
+  }
+
+  @Test
+  void nothingFiresDuringWarmUp() {
+    AlertRule rule = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1).build();
+    start(Duration.ofMinutes(1), rule);
+    for (int i = 0; i < 5; i++) {
+      window(100, 50); // 10s .. 50s
+    }
+    assertThat(registry.alertHistory()).isEmpty();
+    window(100, 50); // 60s: warm
+    assertThat(history()).containsExactly("FIRING");
+  }
+
+  @Test
+  void silencedAlertsAreListedButNotDelivered() {
+    AlertRule rule = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1).build();
+    start(Duration.ZERO, rule);
+    registry.silence(new Silence("Errors", "ctr", Map.of("team", "nobody"),
+        clock.instant().plusSeconds(3600), "wrong label: matches nothing"));
+    registry.silence(new Silence(null, "ctr", Map.of(), clock.instant().plusSeconds(25),
+        "planned promotion"));
+    window(100, 50); // 10s: silenced
+    assertThat(history()).containsExactly("FIRING(silenced)");
+    assertThat(registry.activeAlerts()).singleElement()
+        .satisfies(a -> assertThat(a.silenced()).isTrue());
+    window(100, 0); // 20s: resolved, still silenced
+    window(100, 50); // 30s: the silence ended at 25s
+    assertThat(history()).containsExactly("FIRING(silenced)", "RESOLVED(silenced)", "FIRING");
+    assertThat(registry.silences()).hasSize(1);
+    registry.close();
+    assertThat(received).extracting(AlertEvent::silenced).containsExactly(false);
+  }
+
+  @Test
+  void ruleNamesAreUniqueAndRulesValidateTheirThresholds() {
+    assertThatThrownBy(() -> MonitorRegistry.builder().alertRule(HIGH_ERRORS)
+        .alertRule(HIGH_ERRORS)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("HighErrors");
+    assertThatThrownBy(() -> AlertRule.builder("X").signal(Signals.errorRate()).above(0.1)
+        .clearBelow(0.2).build()).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AlertRule.builder("X").signal(Signals.errorRate()).build())
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> AlertRule.builder("bad name")).isInstanceOf(
+        IllegalArgumentException.class);
+    assertThat(AlertRules.defaults()).extracting(AlertRule::name).doesNotHaveDuplicates()
+        .contains("ModelErrorRate", "ModelLatencyP99", "ModelFeatureDrift");
+  }
+
+  @Test
+  void defaultRulesFireOnAFailingModel() {
+    start(Duration.ZERO, AlertRules.defaults().toArray(AlertRule[]::new));
+    for (int i = 0; i < 7; i++) {
+      window(200, 40); // 20% errors for 70s; ModelErrorRate needs 1 minute
+    }
+    assertThat(registry.alertHistory()).extracting(AlertEvent::rule)
+        .containsExactly("ModelErrorRate");
+  }
+
+  @Test
+  void failingAndHangingSinksNeverBlockEvaluationOrCalls() {
+    CountDownLatch never = new CountDownLatch(1);
+    List<AlertEvent> good = new CopyOnWriteArrayList<>();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    AlertRule rule = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1).build();
+    registry = MonitorRegistry.builder().ticker(ticker).clock(clock).reportingInterval(WINDOW)
+        .meterRegistry(meters).alertWarmUp(Duration.ZERO).alertQueueCapacity(2)
+        .alertRule(rule)
+        .alertSink(e -> {
+          throw new IllegalStateException("sink is down");
+        })
+        .alertSink(e -> never.await()) // hangs forever
+        .alertSink(good::add)
+        .build();
+    ModelMonitor<Integer, Integer> monitor = registry.monitor("ctr", "v1");
+    model = monitor.decorateFunction(x -> {
+      if (x < 0) {
+        throw new IllegalStateException("model failure");
+      }
+      return x;
+    });
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      for (int i = 1; i <= 10; i++) {
+        window(100, 50); // fires
+        window(100, 0); // resolves
+        int events = 2 * i;
+        // the healthy and the throwing sink keep up; only the hanging one falls behind
+        await(() -> good.size() == events
+            && registry.alertSinkStats().get(0).failed() == events);
+      }
+    });
+    assertThat(monitor.snapshot().totalOutcomes().completed()).isEqualTo(2_000);
+    assertThat(registry.alertHistory()).hasSize(20);
+
+    assertTimeoutPreemptively(Duration.ofSeconds(30), registry::close);
+    List<SinkStats> stats = registry.alertSinkStats();
+    assertThat(stats).extracting(SinkStats::sink)
+        .containsExactly("listener", "listener-2", "listener-3");
+    assertThat(stats.get(0)).isEqualTo(new SinkStats("listener", 0, 20, 0));
+    // one event stuck in the sink (interrupted at close: failed), two queued and 17 refused at
+    // once (dropped), the two queued dropped at close
+    assertThat(stats.get(1)).isEqualTo(new SinkStats("listener-2", 0, 1, 19));
+    assertThat(meters.find(MetricNames.ALERT_DELIVERIES).meters()).isEmpty();
+    assertThat(stats.get(2)).isEqualTo(new SinkStats("listener-3", 20, 0, 0));
+    assertThat(good).containsExactlyElementsOf(registry.alertHistory());
+  }
+
+  @Test
+  void alertMetersAreExported() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    AlertRule rule = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1).build();
+    registry = MonitorRegistry.builder().ticker(ticker).clock(clock).reportingInterval(WINDOW)
+        .meterRegistry(meters).alertWarmUp(Duration.ZERO).alertRule(rule)
+        .alertSink(received::add).build();
+    model = registry.<Integer, Integer>monitor("ctr", "v1").decorateFunction(x -> {
+      if (x < 0) {
+        throw new IllegalStateException();
+      }
+      return x;
+    });
+    window(100, 50);
+    assertThat(meters.get(MetricNames.ALERTS_FIRING).gauge().value()).isEqualTo(1.0);
+    window(100, 0);
+    assertThat(meters.get(MetricNames.ALERTS_FIRING).gauge().value()).isZero();
+    await(() -> received.size() == 2);
+    assertThat(meters.get(MetricNames.ALERT_DELIVERIES).tag("sink", "listener")
+        .tag("outcome", "delivered").functionCounter().count()).isEqualTo(2.0);
+    registry.close();
+    assertThat(meters.find(MetricNames.ALERTS_FIRING).gauge()).isNull();
+  }
+}
