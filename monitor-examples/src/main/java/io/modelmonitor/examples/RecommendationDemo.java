@@ -5,6 +5,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelmonitor.ModelMonitor;
 import io.modelmonitor.ModelSnapshot;
 import io.modelmonitor.MonitorRegistry;
+import io.modelmonitor.alert.AlertRule;
+import io.modelmonitor.alert.AlertRules;
+import io.modelmonitor.alert.LogSink;
+import io.modelmonitor.alert.Signals;
 import io.modelmonitor.drift.Baseline;
 import io.modelmonitor.drift.DriftStatistic;
 import io.modelmonitor.drift.FeatureDrift;
@@ -82,6 +86,20 @@ public final class RecommendationDemo {
         .meterRegistry(prometheus)
         .reportingInterval(Duration.ofSeconds(1))
         .commonTag("service", "recommendation-demo")
+        .alertRules(AlertRules.defaults())
+        .alertRule(AlertRule.builder("PriceDrift")
+            .signal(Signals.drift("price", DriftStatistic.PSI))
+            .above(0.25).clearBelow(0.1).minSamples(200).models("ctr")
+            .description("price distribution of {model} moved: PSI {value} (threshold "
+                + "{threshold})").build())
+        .alertRule(AlertRule.builder("ClickShortfall")
+            .signal(Signals.calibration())
+            .above(1.25).clearBelow(1.1).minSamples(300).models("ctr")
+            .description("{model} predicts {value} times the clicks shoppers make").build())
+        .alertWarmUp(Duration.ofSeconds(1)) // production: keep the 1-minute default
+        .alertSink(new LogSink())
+        .alertSink(event -> out.printf(Locale.ROOT, "[alert] %s %s %s: %s%n", event.state(),
+            event.rule(), event.model(), event.description()))
         .build();
     monitors.addSnapshotListener(s -> out.println(windowLine(s)));
 
@@ -216,6 +234,12 @@ public final class RecommendationDemo {
     out.println();
     out.println("closing the registry; the last, partial window is flushed to the listeners:");
     monitors.close();
+    out.println();
+    out.printf(Locale.ROOT, "alert history (%d events):%n", monitors.alertHistory().size());
+    for (io.modelmonitor.alert.AlertEvent e : monitors.alertHistory()) {
+      out.printf(Locale.ROOT, "  %s %-8s %-14s %s value=%.3f%n", e.startsAt(), e.state(),
+          e.rule(), e.model(), e.value());
+    }
     return finals;
   }
 

@@ -39,6 +39,9 @@ class RecommendationDemoTest {
     assertThat(q.joins().joined()).isPositive();
     assertThat(q.labelled()).isPositive();
     assertThat(report).contains("clicks: CTR=");
+    // the promotion moves prices past the PriceDrift rule: it fires once, through the sink
+    assertThat(report).containsOnlyOnce("[alert] FIRING PriceDrift ctr: price distribution of "
+        + "ctr moved").contains("alert history (");
     assertThat(report).contains("[window] ctr").contains("since start:")
         .contains("model_prediction_latency_seconds_bucket{")
         .contains("model_predictions_total{")
