@@ -579,7 +579,8 @@ public final class MonitorRegistry implements AutoCloseable {
     }
 
     /**
-     * Builds the registry. No thread starts until the first monitor is created.
+     * Builds the registry. Each alert sink's delivery thread (a daemon) starts now; the reporter
+     * thread starts with the first monitor.
      *
      * @return the registry
      */

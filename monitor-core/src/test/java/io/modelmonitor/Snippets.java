@@ -2,6 +2,13 @@ package io.modelmonitor;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modelmonitor.alert.AlertRule;
+import io.modelmonitor.alert.AlertRules;
+import io.modelmonitor.alert.AlertmanagerSink;
+import io.modelmonitor.alert.LogSink;
+import io.modelmonitor.alert.Severity;
+import io.modelmonitor.alert.Signals;
+import io.modelmonitor.alert.WebhookSink;
 import io.modelmonitor.drift.Baseline;
 import io.modelmonitor.drift.DriftStatistic;
 import io.modelmonitor.drift.FeatureDrift;
@@ -145,6 +152,40 @@ final class Snippets {
         q.positiveRate(), q.meanPredicted(), q.auc(), q.logLoss(), q.joins().joinRate());
     // end::feedback[]
     return ctr.snapshot();
+  }
+
+  static MonitorRegistry alerts(java.net.URI alertmanagerUri, java.net.URI webhookUri,
+      byte[] webhookSecret) {
+    // tag::alerts[]
+    MonitorRegistry monitors = MonitorRegistry.builder()
+        .alertRules(AlertRules.defaults())                 // errors, latency, drift, ...
+        .alertRule(AlertRule.builder("PriceDrift")
+            .signal(Signals.drift("price", DriftStatistic.PSI))
+            .above(0.25).clearBelow(0.1)                   // hysteresis: no flapping
+            .forDuration(java.time.Duration.ofMinutes(10)) // pending first, then firing
+            .minSamples(500)                               // quiet windows prove nothing
+            .severity(Severity.CRITICAL)
+            .label("team", "search-ranking")
+            .description("price of {model} drifted: PSI {value} > {threshold}")
+            .build())
+        .alertSink(new LogSink())
+        .alertSink(new AlertmanagerSink(alertmanagerUri, java.time.Duration.ofSeconds(5)))
+        .alertSink(WebhookSink.builder(webhookUri).hmacSecret(webhookSecret).build())
+        .alertSink(event -> pager.notify(event.description())) // any lambda
+        .build();
+    // end::alerts[]
+    return monitors;
+  }
+
+  /** Stands in for the user's paging client. */
+  static final Pager pager = new Pager();
+
+  static final class Pager {
+    final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    void notify(String message) {
+      sent.add(message);
+    }
   }
 
   private Snippets() {}

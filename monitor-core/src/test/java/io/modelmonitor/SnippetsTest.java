@@ -14,6 +14,16 @@ import org.junit.jupiter.api.Test;
 class SnippetsTest {
 
   @Test
+  void alertsSnippet_buildsARegistryWithEverySink() {
+    try (MonitorRegistry monitors = Snippets.alerts(java.net.URI.create("http://127.0.0.1:1"),
+        java.net.URI.create("http://127.0.0.1:1/hook"), new byte[] {1, 2, 3})) {
+      assertThat(monitors.alertSinkStats()).extracting(io.modelmonitor.alert.SinkStats::sink)
+          .containsExactly("log", "alertmanager", "webhook", "listener");
+      assertThat(monitors.activeAlerts()).isEmpty();
+    }
+  }
+
+  @Test
   void quickstart_runs_andRecordsTheCall() {
     Snippets.CtrModel model = new Snippets.CtrModel();
     float[] features = {1f, 2f, 3f};
