@@ -121,6 +121,9 @@ public final class MetricNames {
    * dropped). */
   public static final String ALERT_DELIVERIES = "model.alert.deliveries";
 
+  /** Delivery attempts an alert sink retried, tagged {@link #TAG_SINK}. */
+  public static final String ALERT_RETRIES = "model.alert.retries";
+
   /** Failures inside monitoring itself, tagged {@link #TAG_CAUSE}. */
   public static final String MONITOR_ERRORS = "model.monitor.errors";
 

@@ -317,12 +317,12 @@ class AlertingTest {
     List<SinkStats> stats = registry.alertSinkStats();
     assertThat(stats).extracting(SinkStats::sink)
         .containsExactly("listener", "listener-2", "listener-3");
-    assertThat(stats.get(0)).isEqualTo(new SinkStats("listener", 0, 20, 0));
+    assertThat(stats.get(0)).isEqualTo(new SinkStats("listener", 0, 20, 0, 0));
     // one event stuck in the sink (interrupted at close: failed), two queued and 17 refused at
     // once (dropped), the two queued dropped at close
-    assertThat(stats.get(1)).isEqualTo(new SinkStats("listener-2", 0, 1, 19));
+    assertThat(stats.get(1)).isEqualTo(new SinkStats("listener-2", 0, 1, 19, 0));
     assertThat(meters.find(MetricNames.ALERT_DELIVERIES).meters()).isEmpty();
-    assertThat(stats.get(2)).isEqualTo(new SinkStats("listener-3", 20, 0, 0));
+    assertThat(stats.get(2)).isEqualTo(new SinkStats("listener-3", 20, 0, 0, 0));
     assertThat(good).containsExactlyElementsOf(registry.alertHistory());
   }
 
@@ -348,5 +348,93 @@ class AlertingTest {
         .tag("outcome", "delivered").functionCounter().count()).isEqualTo(2.0);
     registry.close();
     assertThat(meters.find(MetricNames.ALERTS_FIRING).gauge()).isNull();
+  }
+
+  @Test
+  void noTrafficAtAllFiresAndAnyCallResolves() {
+    AlertRule rule = AlertRule.builder("NoTraffic").signal(Signals.calls()).below(1)
+        .forDuration(Duration.ofSeconds(20)).build();
+    start(Duration.ZERO, rule);
+    window(0, 0); // 10s: pending
+    window(0, 0); // 20s
+    assertThat(registry.alertHistory()).isEmpty();
+    window(0, 0); // 30s: 20s without a call
+    assertThat(history()).containsExactly("FIRING");
+    window(1, 0);
+    assertThat(history()).containsExactly("FIRING", "RESOLVED");
+  }
+
+  @Test
+  void typedListenersGetFiringRepeatAndResolvedCallbacks() {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    AlertRule rule = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1)
+        .repeatInterval(Duration.ofSeconds(20)).build();
+    registry = MonitorRegistry.builder().ticker(ticker).clock(clock).reportingInterval(WINDOW)
+        .alertWarmUp(Duration.ZERO).alertRule(rule)
+        .alertSink(new io.modelmonitor.alert.AlertListener() {
+          @Override
+          public void onFiring(AlertEvent e) {
+            calls.add("firing " + e.rule());
+          }
+
+          @Override
+          public void onRepeat(AlertEvent e) {
+            calls.add("repeat " + e.rule());
+          }
+
+          @Override
+          public void onResolved(AlertEvent e) {
+            calls.add("resolved " + e.rule() + " " + (e.endsAt() != null));
+          }
+        }).build();
+    model = registry.<Integer, Integer>monitor("ctr", "v1").decorateFunction(x -> {
+      if (x < 0) {
+        throw new IllegalStateException();
+      }
+      return x;
+    });
+    window(10, 5); // fires
+    window(10, 5);
+    window(10, 5); // 20s later: repeat
+    window(10, 0); // resolves
+    registry.close();
+    assertThat(calls).containsExactly("firing Errors", "repeat Errors", "resolved Errors true");
+  }
+
+  @Test
+  void signalsReadTheLastWindow() {
+    io.modelmonitor.schema.FeatureSchema<float[]> schema = io.modelmonitor.schema.FeatureSchema
+        .forFloatArray("price", "rank")
+        .numeric("price", f -> f.range(0, 100)).numeric("rank", f -> f.range(1, 10)).build();
+    registry = MonitorRegistry.builder().ticker(ticker).clock(clock).reportingInterval(WINDOW)
+        .build();
+    ModelMonitor<float[], Float> monitor = registry.monitor("ranker", "v1", schema);
+    Function<float[], Float> f = monitor.decorateFunction(x -> {
+      ticker.advance(Duration.ofMillis((long) x[1])); // latency = rank milliseconds
+      return 0.5f;
+    });
+    for (int i = 1; i <= 10; i++) {
+      f.apply(new float[] {i <= 3 ? -1 : 50, i}); // 3 of 10 prices out of range
+    }
+    f.apply(new float[] {Float.NaN, 5}); // missing price
+    ticker.advance(WINDOW);
+    ModelSnapshot s = registry.tickNow().get("ranker");
+
+    assertThat(Signals.calls().value(s)).isEqualTo(11);
+    assertThat(Signals.featureViolationRate("price").value(s)).isEqualTo(4.0 / 11);
+    assertThat(Signals.featureViolationRate("rank").value(s)).isZero();
+    assertThat(Signals.featureViolationRate("rank").samples(s)).isEqualTo(11);
+    assertThat(Signals.invalidInputRate().value(s)).isEqualTo(4.0 / 11);
+    // latencies 1..10 ms and 5 ms: the maximum is exact; quantiles within the histogram's 1%
+    assertThat(Signals.latencySeconds(1).value(s)).isCloseTo(0.010, org.assertj.core.data
+        .Percentage.withPercentage(1));
+    assertThat(Signals.latencySeconds(0.5).value(s)).isCloseTo(0.005, org.assertj.core.data
+        .Percentage.withPercentage(1));
+    assertThat(Signals.latencySeconds(0.5).samples(s)).isEqualTo(11);
+    assertThat(Signals.latencySeconds(0.5).name()).isEqualTo("latency_p50_seconds");
+    assertThatThrownBy(() -> Signals.latencySeconds(0.75))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Signals.saturation(4).value(s)).isZero();
+    assertThat(Signals.heapUsedRatio().value(s)).isBetween(0.0, 1.0);
   }
 }

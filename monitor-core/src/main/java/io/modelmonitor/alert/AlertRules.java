@@ -21,6 +21,8 @@ import java.util.List;
  *       ALERT over the rolling window, for 10 min</td><td>none</td><td>warning</td></tr>
  *   <tr><td>{@code ModelStuckPredictions}</td><td>&gt; 50% of scores repeat the previous one,
  *       for 5 min, 100+ scores</td><td>&lt; 20%</td><td>critical</td></tr>
+ *   <tr><td>{@code ModelNoTraffic}</td><td>no call at all in the windows of 10 min</td>
+ *       <td>a call</td><td>warning</td></tr>
  *   <tr><td>{@code ModelQualityShift}</td><td>the Bernoulli CUSUM on delayed labels alarmed in
  *       the window</td><td>a window without alarm, kept 30 min</td><td>warning</td></tr>
  * </table>
@@ -59,6 +61,9 @@ public final class AlertRules {
             .severity(Severity.CRITICAL)
             .description("{value} of {model}'s scores repeat the previous one: the model may "
                 + "be stuck").build(),
+        AlertRule.builder("ModelNoTraffic").signal(Signals.calls())
+            .below(1).forDuration(Duration.ofMinutes(10))
+            .description("{model} has served no call for 10 minutes").build(),
         AlertRule.builder("ModelQualityShift").signal(Signals.cusumAlarm())
             .above(0.5).keepFiringFor(Duration.ofMinutes(30)).minSamples(1)
             .description("the CUSUM on {model}'s delayed labels detected a shift in the "

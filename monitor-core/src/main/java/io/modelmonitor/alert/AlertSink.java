@@ -38,6 +38,16 @@ public interface AlertSink {
   }
 
   /**
+   * Returns how many delivery attempts this sink has retried since start (sinks that retry
+   * inside {@link #deliver} report them; exported as {@code model.alert.retries}).
+   *
+   * @return 0 by default
+   */
+  default long retries() {
+    return 0;
+  }
+
+  /**
    * Returns a short name for metrics and logs ({@code sink} tag value).
    *
    * @return the name; the class's simple name by default

@@ -101,6 +101,72 @@ public final class Signals {
   }
 
   /**
+   * A latency quantile of the window, in seconds.
+   *
+   * @param quantile one of 0.5, 0.9, 0.95, 0.99, 0.999, or 1 for the maximum
+   * @return the signal, named for example {@code latency_p95_seconds}
+   * @throws IllegalArgumentException for another quantile
+   */
+  public static Signal latencySeconds(double quantile) {
+    ToLongFunction<io.modelmonitor.LatencySummary> read;
+    String name;
+    if (quantile == 0.5) {
+      read = io.modelmonitor.LatencySummary::p50Nanos;
+      name = "p50";
+    } else if (quantile == 0.9) {
+      read = io.modelmonitor.LatencySummary::p90Nanos;
+      name = "p90";
+    } else if (quantile == 0.95) {
+      read = io.modelmonitor.LatencySummary::p95Nanos;
+      name = "p95";
+    } else if (quantile == 0.99) {
+      read = io.modelmonitor.LatencySummary::p99Nanos;
+      name = "p99";
+    } else if (quantile == 0.999) {
+      read = io.modelmonitor.LatencySummary::p999Nanos;
+      name = "p999";
+    } else if (quantile == 1.0) {
+      read = io.modelmonitor.LatencySummary::maxNanos;
+      name = "max";
+    } else {
+      throw new IllegalArgumentException("latency quantile must be 0.5, 0.9, 0.95, 0.99, 0.999 "
+          + "or 1: " + quantile);
+    }
+    return of("latency_" + name + "_seconds",
+        s -> read.applyAsLong(s.windowLatency()) / 1e9, s -> s.windowLatency().count());
+  }
+
+  /**
+   * The calls of the window (completed and rejected); {@code below(1)} means "no traffic at
+   * all". Always one sample: an empty window is evidence here.
+   *
+   * @return the signal
+   */
+  public static Signal calls() {
+    return of("calls", s -> s.windowOutcomes().completed() + s.windowOutcomes().rejected(),
+        s -> 1);
+  }
+
+  /**
+   * Violations of one feature, of any kind, per input of the window.
+   *
+   * @param feature the feature name
+   * @return the signal
+   */
+  public static Signal featureViolationRate(String feature) {
+    Objects.requireNonNull(feature, "feature");
+    return of("feature_violation_rate", s -> {
+      long all = s.windowOutcomes().completed() + s.windowOutcomes().rejected();
+      long n = 0;
+      for (long c : s.windowViolations().byFeature().getOrDefault(feature, java.util.Map.of())
+          .values()) {
+        n += c;
+      }
+      return all == 0 ? 0 : (double) n / all;
+    }, s -> s.windowOutcomes().completed() + s.windowOutcomes().rejected());
+  }
+
+  /**
    * The share of inputs whose {@code feature} had a violation of {@code kind}.
    *
    * @param feature the feature name
@@ -185,6 +251,15 @@ public final class Signals {
    */
   public static Signal extremeHighShare() {
     return score("prediction_above_p99_share", ScoreSummary::aboveBaselineP99);
+  }
+
+  /**
+   * The share of the window's scores below the baseline's 1st percentile.
+   *
+   * @return the signal
+   */
+  public static Signal extremeLowShare() {
+    return score("prediction_below_p1_share", ScoreSummary::belowBaselineP1);
   }
 
   private static Signal score(String name, ToDoubleFunction<ScoreSummary> read) {

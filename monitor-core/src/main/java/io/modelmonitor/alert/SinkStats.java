@@ -8,5 +8,6 @@ package io.modelmonitor.alert;
  * @param failed deliveries that threw, after the sink's own retries
  * @param dropped events never handed to the sink: its queue was full, or the registry closed
  *     before it drained
+ * @param retries attempts the sink retried inside its deliveries ({@link AlertSink#retries()})
  */
-public record SinkStats(String sink, long delivered, long failed, long dropped) {}
+public record SinkStats(String sink, long delivered, long failed, long dropped, long retries) {}

@@ -75,6 +75,7 @@ public final class WebhookSink implements AlertSink {
    *
    * @return the count
    */
+  @Override
   public long retries() {
     return retries.get();
   }

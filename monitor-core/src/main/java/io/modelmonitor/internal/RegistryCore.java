@@ -118,6 +118,10 @@ public final class RegistryCore {
               .tag(MetricNames.TAG_OUTCOME, outcome)
               .description("Alert deliveries by sink and outcome").register(leaf));
         }
+        alertMeters.add(io.micrometer.core.instrument.FunctionCounter.builder(
+                MetricNames.ALERT_RETRIES, d, SinkDispatcher::retries)
+            .tags(commonTags).tag(MetricNames.TAG_SINK, d.name)
+            .description("Delivery attempts the sink retried").register(leaf));
       }
     }
   }
@@ -141,7 +145,8 @@ public final class RegistryCore {
   public List<SinkStats> sinkStats() {
     List<SinkStats> out = new ArrayList<>();
     for (SinkDispatcher d : dispatchers) {
-      out.add(new SinkStats(d.name, d.delivered.get(), d.failed.get(), d.dropped.get()));
+      out.add(new SinkStats(d.name, d.delivered.get(), d.failed.get(), d.dropped.get(),
+          d.retries()));
     }
     return out;
   }

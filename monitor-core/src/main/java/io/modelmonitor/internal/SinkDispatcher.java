@@ -39,6 +39,15 @@ final class SinkDispatcher {
     this.thread.start();
   }
 
+  /** The sink's own retry count; a sink that throws here reports 0. */
+  long retries() {
+    try {
+      return sink.retries();
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
   void offer(AlertEvent event) {
     if (closing || !queue.offer(event)) {
       dropped.incrementAndGet();
