@@ -57,6 +57,19 @@ public final class Signals {
     return s.windowOutcomes().completed();
   }
 
+  /** The window's inputs: completed and rejected calls. */
+  private static long inputs(ModelSnapshot s) {
+    return s.windowOutcomes().completed() + s.windowOutcomes().rejected();
+  }
+
+  /** A count per input of the window; as many samples as inputs. */
+  private static Signal perInput(String name, ToLongFunction<ModelSnapshot> count) {
+    return of(name, s -> {
+      long all = inputs(s);
+      return all == 0 ? 0 : (double) count.applyAsLong(s) / all;
+    }, Signals::inputs);
+  }
+
   /**
    * The 99th percentile latency of the window, in seconds.
    *
@@ -82,10 +95,7 @@ public final class Signals {
    * @return the signal
    */
   public static Signal rejectionRate() {
-    return of("rejection_rate", s -> {
-      long all = s.windowOutcomes().completed() + s.windowOutcomes().rejected();
-      return all == 0 ? 0 : (double) s.windowOutcomes().rejected() / all;
-    }, s -> s.windowOutcomes().completed() + s.windowOutcomes().rejected());
+    return perInput("rejection_rate", s -> s.windowOutcomes().rejected());
   }
 
   /**
@@ -94,10 +104,7 @@ public final class Signals {
    * @return the signal
    */
   public static Signal invalidInputRate() {
-    return of("invalid_input_rate", s -> {
-      long all = s.windowOutcomes().completed() + s.windowOutcomes().rejected();
-      return all == 0 ? 0 : (double) s.windowViolations().invalidInputs() / all;
-    }, s -> s.windowOutcomes().completed() + s.windowOutcomes().rejected());
+    return perInput("invalid_input_rate", s -> s.windowViolations().invalidInputs());
   }
 
   /**
@@ -143,8 +150,7 @@ public final class Signals {
    * @return the signal
    */
   public static Signal calls() {
-    return of("calls", s -> s.windowOutcomes().completed() + s.windowOutcomes().rejected(),
-        s -> 1);
+    return of("calls", Signals::inputs, s -> 1);
   }
 
   /**
@@ -155,15 +161,14 @@ public final class Signals {
    */
   public static Signal featureViolationRate(String feature) {
     Objects.requireNonNull(feature, "feature");
-    return of("feature_violation_rate", s -> {
-      long all = s.windowOutcomes().completed() + s.windowOutcomes().rejected();
+    return perInput("feature_violation_rate", s -> {
       long n = 0;
       for (long c : s.windowViolations().byFeature().getOrDefault(feature, java.util.Map.of())
           .values()) {
         n += c;
       }
-      return all == 0 ? 0 : (double) n / all;
-    }, s -> s.windowOutcomes().completed() + s.windowOutcomes().rejected());
+      return n;
+    });
   }
 
   /**
@@ -174,10 +179,7 @@ public final class Signals {
    * @return the signal
    */
   public static Signal violationRate(String feature, ViolationKind kind) {
-    return of("violation_rate", s -> {
-      long all = s.windowOutcomes().completed() + s.windowOutcomes().rejected();
-      return all == 0 ? 0 : (double) s.windowViolations().count(feature, kind) / all;
-    }, s -> s.windowOutcomes().completed() + s.windowOutcomes().rejected());
+    return perInput("violation_rate", s -> s.windowViolations().count(feature, kind));
   }
 
   /**
