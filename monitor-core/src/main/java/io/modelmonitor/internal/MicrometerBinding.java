@@ -207,6 +207,7 @@ final class MicrometerBinding {
     outcomes.put("expired_negative", io.modelmonitor.feedback.JoinCounts::expiredNegative);
     outcomes.put("expired_dropped", io.modelmonitor.feedback.JoinCounts::expiredDropped);
     outcomes.put("evicted", io.modelmonitor.feedback.JoinCounts::evicted);
+    outcomes.put("event", io.modelmonitor.feedback.JoinCounts::events);
     outcomes.forEach((outcome, read) -> meters.add(FunctionCounter.builder(MetricNames.FEEDBACK,
             monitor, m -> {
               io.modelmonitor.feedback.QualitySummary q = m.totalQuality();
