@@ -87,7 +87,8 @@ public final class MetricNames {
   /**
    * Predictions and feedback by what happened to them, tagged {@link #TAG_OUTCOME}:
    * {@code remembered}, {@code joined}, {@code late}, {@code unknown}, {@code duplicate},
-   * {@code expired_negative}, {@code expired_dropped}, {@code evicted}.
+   * {@code expired_negative}, {@code expired_dropped}, {@code evicted}, {@code event} (item events
+   * joined to ranked lists).
    */
   public static final String FEEDBACK = "model.feedback";
 

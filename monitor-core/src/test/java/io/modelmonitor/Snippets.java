@@ -13,6 +13,7 @@ import io.modelmonitor.drift.Baseline;
 import io.modelmonitor.drift.DriftStatistic;
 import io.modelmonitor.drift.FeatureDrift;
 import io.modelmonitor.drift.PredictionSpec;
+import io.modelmonitor.feedback.FeedbackPolicy;
 import io.modelmonitor.feedback.QualitySummary;
 import io.modelmonitor.schema.FeatureSchema;
 import io.modelmonitor.schema.InputShape;
@@ -136,6 +137,8 @@ final class Snippets {
         .<Impression, Double>monitorBuilder("ctr", "v9")
         .prediction(PredictionSpec.score(Double::doubleValue))
         .requestId(Impression::requestId)           // remember every prediction by its id
+        .config(MonitorConfig.custom().feedback(FeedbackPolicy.DEFAULTS
+            .withImplicitNegatives(false)).build()) // every label is sent: final at once
         .build();
     Function<Impression, Double> predict = ctr.decorateFunction(
         i -> model.applyAsDouble(i.features()));

@@ -9,19 +9,24 @@ import java.util.Objects;
  * {@code aucPairs} say how much evidence stands behind the numbers.
  *
  * @param joins what happened to predictions and feedback
- * @param labelled labelled scalar predictions (explicit or implicit)
+ * @param labelled labelled scalar predictions (explicit or implicit), counted when they settle:
+ *     with implicit negatives, when their attribution window closes
  * @param positives positive labels among them
  * @param positiveRate {@code positives / labelled}: the observed CTR/CVR
- * @param meanPredicted mean predicted score of the labelled predictions with a finite score
- *     (score-based metrics leave out NaN or infinite scores; the positive rate does not)
- * @param calibration {@code meanPredicted / positiveRate} (1 is perfectly calibrated)
+ * @param meanPredicted mean predicted score of the labelled predictions with a score in [0, 1]
+ *     (score-based metrics leave out NaN, infinite and out-of-range scores; the positive rate
+ *     does not)
+ * @param calibration sum of those scores / positives among the same predictions, so the
+ *     denominators match (1 is perfectly calibrated); 0 when undefined, that is when none of
+ *     them is positive
  * @param logLoss mean binary cross-entropy, scores clipped to [1e-15, 1 - 1e-15]
  * @param brier mean squared error of the score against the label
  * @param auc ROC AUC from score histograms per label (see {@link FeedbackPolicy#aucBins()}):
  *     pairs in the same bin count one half
  * @param aucPairs positive-negative pairs behind the AUC; 0 when it is undefined
  * @param offlineAuc the AUC the baseline carries ({@code test_auc} or {@code auc}), 0 if none
- * @param delayP50Millis median delay from prediction to feedback, in milliseconds
+ * @param delayP50Millis median delay from prediction to explicit scalar feedback, in
+ *     milliseconds (implicit negatives have no delay and are left out)
  * @param delayP99Millis 99th percentile of that delay
  * @param ranking ranked-list quality per configured k
  * @param mrr mean reciprocal rank of the first relevant item over settled lists
@@ -78,11 +83,15 @@ public record QualitySummary(JoinCounts joins, long labelled, long positives,
       double hitRate) {}
 
   /**
-   * The CUSUM change detector on the label stream.
+   * The CUSUM change detector on the label stream. The statistic restarts at 0 when it crosses
+   * the threshold, so it is never at the threshold when read; {@code alarm} says whether it
+   * crossed recently.
    *
    * @param statistic the current CUSUM statistic (log-likelihood ratio, reset at 0)
    * @param threshold the alarm threshold, {@code ln(runLength)}
-   * @param alarm whether the statistic is at or above the threshold now
+   * @param alarm whether it crossed the threshold within the span: in a window summary, during
+   *     that window; in the rolling one, during one of its windows; since start, during the
+   *     current window or the last closed one (so it clears once alarms stop)
    * @param alarms how many times it crossed the threshold since start
    */
   public record CusumState(double statistic, double threshold, boolean alarm, long alarms) {}

@@ -486,7 +486,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   }
 
   /**
-   * Predictions waiting for feedback now (an estimate between cache maintenance runs). Not API:
+   * Predictions waiting for feedback now, after expiring those whose window closed. Not API:
    * exposed for exporters and tests.
    *
    * @return the number, 0 without feedback
@@ -497,6 +497,31 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     }
     joiner.cleanUp();
     return joiner.pendingCount();
+  }
+
+  /** The window's and the rolling quality; both null without feedback or if they failed. */
+  private io.modelmonitor.feedback.QualitySummary[] closeQuality() {
+    if (joiner != null) {
+      try {
+        return joiner.closeWindow();
+      } catch (RuntimeException e) { // a quality report lost, never the window or the monitor
+        errors.record(Cause.INTERNAL, "could not summarise feedback quality", e);
+      }
+    }
+    return new io.modelmonitor.feedback.QualitySummary[2];
+  }
+
+  /** Quality since start; null without feedback or if it failed (counted, logged once). */
+  io.modelmonitor.feedback.QualitySummary totalQuality() {
+    if (joiner == null) {
+      return null;
+    }
+    try {
+      return joiner.total();
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not summarise feedback quality", e);
+      return null;
+    }
   }
 
   io.modelmonitor.feedback.QualitySummary lastQuality() {
@@ -904,8 +929,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       recordings.drain();
       Aggregate w = recordings.window;
       long lengthNanos = Math.max(0, nowTicks - windowStartTicks);
-      io.modelmonitor.feedback.QualitySummary[] quality = joiner == null
-          ? new io.modelmonitor.feedback.QualitySummary[2] : joiner.closeWindow();
+      io.modelmonitor.feedback.QualitySummary[] quality = closeQuality();
       ClosedWindow closed;
       try {
         closed = new ClosedWindow(Duration.ofNanos(lengthNanos),
@@ -936,7 +960,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
         Duration.ofNanos(uptime), window.outcomes(), t.outcomes(errorTypes), window.latency(),
         t.latencySummary(), window.batches(), t.batchSummary(), window.violations(),
         violations(t), window.drift(), window.rolling(), drift(t), window.recommendations(),
-        window.quality(), window.rollingQuality(), joiner == null ? null : joiner.total(),
+        window.quality(), window.rollingQuality(), totalQuality(),
         recordings.inFlight(), errors.total());
   }
 

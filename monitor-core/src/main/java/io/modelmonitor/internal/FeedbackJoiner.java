@@ -1,51 +1,66 @@
 package io.modelmonitor.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.modelmonitor.Ticker;
 import io.modelmonitor.feedback.Event;
 import io.modelmonitor.feedback.FeedbackPolicy;
 import io.modelmonitor.feedback.QualitySummary;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Joins delayed feedback to the predictions that caused it.
  *
- * <p>Design note. Pending predictions live in a Caffeine cache bounded by
- * {@link FeedbackPolicy#maxPending()} and expiring {@link FeedbackPolicy#attributionWindow()}
- * after they were made, on the registry's ticker; its eviction listener runs synchronously and
- * settles every prediction that leaves without a label (expired: a negative or dropped; evicted
- * by size: counted). A second bounded cache remembers recently settled ids, so feedback arriving
- * twice or too late is told apart from feedback for ids never seen. The reporter tick calls
- * {@link #cleanUp()}, so expiry happens even when traffic stops. Scalar predictions settle at
- * their first label; ranked lists collect events until their window closes, then settle with
- * the relevance they gathered. Every count and metric changes under one lock.
+ * <p>Design note. Everything happens under one lock: the pending predictions, the settled ids,
+ * every count and metric. Pending predictions sit in an insertion-ordered map; their
+ * {@code madeAt} is read from the ticker under the lock, so map order is prediction order. Every
+ * call first expires the head of the map (all predictions older than the attribution window, with
+ * no batch limit), and the cap {@link FeedbackPolicy#maxPending()} evicts the oldest, so both
+ * expiry and eviction are strictly first-in first-out. The reporter tick calls
+ * {@link #cleanUp()}, so expiry happens even when traffic stops; otherwise the expiry work runs
+ * on whichever thread (predicting or feeding back) calls next, under the lock.
+ *
+ * <p>A prediction's outcome is recorded (join counts, label statistics, CUSUM) when it settles.
+ * With implicit negatives, a labelled scalar prediction stays pending with its label until its
+ * window closes: an unlabelled prediction is only known to be negative at that point, so
+ * recording explicit labels earlier would feed the label stream positives from now and
+ * negatives from one window ago, a bias whenever traffic changes. Settling in prediction order
+ * keeps the stream unbiased. Without implicit negatives every outcome is explicit and settles
+ * at its first label. A bounded, insertion-ordered map of settled ids (twice the pending cap)
+ * tells feedback arriving twice or too late from feedback for ids never seen; an id moves from
+ * pending to settled in one step under the lock, so no concurrent duplicate is miscounted.
  */
 final class FeedbackJoiner {
 
-  /** One prediction waiting for feedback. */
+  /** One prediction waiting for feedback; fields other than the finals are guarded by lock. */
   private static final class Pending {
     final double score;
     final Object[] items; // null for scalar predictions
     final boolean[] relevant;
-    final long madeAt;
+    long madeAt;
+    boolean labelled; // a scalar label arrived (kept pending until the window closes)
+    double label;
+    long delayMillis;
+    boolean gotEvent; // a ranked list got at least one item event
 
-    Pending(double score, Object[] items, long madeAt) {
+    Pending(double score, Object[] items) {
       this.score = score;
       this.items = items;
       this.relevant = items == null ? null : new boolean[items.length];
-      this.madeAt = madeAt;
     }
   }
 
   private final FeedbackPolicy policy;
   private final Ticker ticker;
   private final double offlineAuc;
-  private final Cache<Object, Pending> pending;
-  private final Cache<Object, Boolean> settled;
+  private final long windowNanos;
   private final Object lock = new Object();
+  /** Pending predictions in prediction order; guarded by lock. */
+  private final LinkedHashMap<Object, Pending> pending = new LinkedHashMap<>();
+  /** Recently settled ids, oldest first: TRUE if labelled, FALSE if not; guarded by lock. */
+  private final LinkedHashMap<Object, Boolean> settled;
   private final QualityAccumulator window;
   private final QualityAccumulator total;
   /** The last closed windows, for the rolling view; guarded by lock. */
@@ -55,12 +70,13 @@ final class FeedbackJoiner {
   private final double threshold;
   private double cusum;
   private long alarms;
-  private boolean alarmInWindow;
+  private boolean alarmInLastWindow;
 
   FeedbackJoiner(FeedbackPolicy policy, Ticker ticker, double offlineAuc, int rollingWindows) {
     this.policy = policy;
     this.ticker = ticker;
     this.offlineAuc = offlineAuc;
+    this.windowNanos = policy.attributionWindow().toNanos();
     this.window = new QualityAccumulator(policy);
     this.total = new QualityAccumulator(policy);
     this.ring = new QualityAccumulator[rollingWindows];
@@ -69,145 +85,201 @@ final class FeedbackJoiner {
     }
     this.rolling = new QualityAccumulator(policy);
     this.threshold = policy.cusumThreshold();
-    long windowNanos = policy.attributionWindow().toNanos();
-    this.pending = Caffeine.newBuilder()
-        .maximumSize(policy.maxPending())
-        .expireAfterWrite(windowNanos, TimeUnit.NANOSECONDS)
-        .ticker(ticker::read)
-        .executor(Runnable::run)
-        .<Object, Pending>evictionListener((id, p, cause) -> settle(id, p, cause))
-        .build();
-    this.settled = Caffeine.newBuilder()
-        .maximumSize(policy.maxPending())
-        .expireAfterWrite(4 * windowNanos, TimeUnit.NANOSECONDS)
-        .ticker(ticker::read)
-        .executor(Runnable::run)
-        .build();
-  }
-
-  private long millisSince(long madeAt) {
-    return Math.max(0, (ticker.read() - madeAt) / 1_000_000);
+    long settledCap = 2 * policy.maxPending();
+    this.settled = new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Object, Boolean> eldest) {
+        return size() > settledCap;
+      }
+    };
   }
 
   void remember(Object requestId, double score) {
-    store(requestId, new Pending(score, null, ticker.read()));
+    store(requestId, new Pending(score, null));
   }
 
   void rememberRanked(Object requestId, List<?> items) {
-    store(requestId, new Pending(Double.NaN, items.toArray(), ticker.read()));
+    store(requestId, new Pending(Double.NaN, items.toArray()));
   }
 
   private void store(Object requestId, Pending p) {
-    Pending replaced = pending.asMap().put(requestId, p);
     synchronized (lock) {
+      long now = ticker.read();
+      expire(now);
+      p.madeAt = now;
       window.remembered++;
       total.remembered++;
+      Pending replaced = pending.remove(requestId);
       if (replaced != null) { // the earlier prediction under this id can never be joined now
-        window.evicted++;
-        total.evicted++;
+        settle(requestId, replaced, false);
+      }
+      pending.put(requestId, p);
+      if (pending.size() > policy.maxPending()) { // at most one over: evict the oldest
+        Iterator<Map.Entry<Object, Pending>> it = pending.entrySet().iterator();
+        Map.Entry<Object, Pending> oldest = it.next();
+        it.remove();
+        settle(oldest.getKey(), oldest.getValue(), false);
       }
     }
   }
 
   void feedback(Object requestId, double label) {
-    Pending p = pending.asMap().remove(requestId);
-    if (p == null || p.items != null) {
-      if (p != null) { // a label for a ranked list: put it back, it waits for item events
-        pending.asMap().putIfAbsent(requestId, p);
-      }
-      miss(requestId);
-      return;
-    }
-    settled.put(requestId, Boolean.TRUE);
     synchronized (lock) {
-      window.joined++;
-      total.joined++;
-      label(p.score, label, millisSince(p.madeAt));
+      long now = ticker.read();
+      expire(now);
+      Pending p = pending.get(requestId);
+      if (p == null) {
+        miss(requestId);
+      } else if (p.items != null) { // a scalar label cannot join a ranked list
+        window.unknown++;
+        total.unknown++;
+      } else {
+        labelScalar(requestId, p, label, now);
+      }
     }
   }
 
   void feedback(Object requestId, Object itemId, Event event) {
-    Pending p = pending.getIfPresent(requestId);
-    if (p == null) {
-      miss(requestId);
-      return;
-    }
-    if (p.items == null) { // scalar model: the event is its label
-      feedback(requestId, event.compareTo(policy.positiveEvent()) >= 0 ? 1 : 0);
-      return;
-    }
+    boolean positive = event.compareTo(policy.positiveEvent()) >= 0;
     synchronized (lock) {
-      if (event.compareTo(policy.positiveEvent()) >= 0) {
+      long now = ticker.read();
+      expire(now);
+      Pending p = pending.get(requestId);
+      if (p == null) {
+        miss(requestId);
+        return;
+      }
+      if (p.items == null) { // scalar model: the event is its label
+        labelScalar(requestId, p, positive ? 1 : 0, now);
+        return;
+      }
+      window.events++;
+      total.events++;
+      p.gotEvent = true;
+      if (positive) {
         for (int i = 0; i < p.items.length; i++) {
-          if (p.items[i].equals(itemId)) {
+          if (Objects.equals(p.items[i], itemId)) {
             p.relevant[i] = true;
           }
         }
       }
-      window.joined++;
-      total.joined++;
+    }
+  }
+
+  /** The first (or a repeated) label of a pending scalar prediction. Holds the lock. */
+  private void labelScalar(Object requestId, Pending p, double label, long now) {
+    if (p.labelled) {
+      window.duplicate++;
+      total.duplicate++;
+      return;
+    }
+    p.labelled = true;
+    p.label = label;
+    p.delayMillis = Math.max(0, (now - p.madeAt) / 1_000_000);
+    if (!policy.implicitNegatives()) { // every outcome is explicit: final now
+      pending.remove(requestId);
+      settle(requestId, p, false);
     }
   }
 
   private void miss(Object requestId) {
-    Boolean s = settled.getIfPresent(requestId);
-    synchronized (lock) {
-      if (Boolean.TRUE.equals(s)) {
-        window.duplicate++;
-        total.duplicate++;
-      } else if (Boolean.FALSE.equals(s)) {
-        window.late++;
-        total.late++;
-      } else {
-        window.unknown++;
-        total.unknown++;
-      }
+    Boolean s = settled.get(requestId);
+    if (Boolean.TRUE.equals(s)) {
+      window.duplicate++;
+      total.duplicate++;
+    } else if (Boolean.FALSE.equals(s)) {
+      window.late++;
+      total.late++;
+    } else {
+      window.unknown++;
+      total.unknown++;
     }
   }
 
-  /** Called by the cache when a prediction leaves it without an explicit label. */
-  private void settle(Object id, Pending p, RemovalCause cause) {
-    settled.put(id, Boolean.FALSE); // feedback from now on is late
-    synchronized (lock) {
-      if (cause != RemovalCause.EXPIRED) {
-        window.evicted++;
-        total.evicted++;
+  /** Settles every prediction whose attribution window has closed, oldest first. Holds lock. */
+  private void expire(long now) {
+    Iterator<Map.Entry<Object, Pending>> it = pending.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Object, Pending> e = it.next();
+      if (now - e.getValue().madeAt < windowNanos) {
         return;
       }
-      if (p.items != null) { // a ranked list: its window closed with the events it gathered
-        boolean any = false;
-        for (boolean r : p.relevant) {
-          any |= r;
-        }
-        if (any || policy.implicitNegatives()) {
-          window.addRanked(p.relevant);
-          total.addRanked(p.relevant);
-        }
-        return;
-      }
-      if (policy.implicitNegatives()) {
-        window.expiredNegative++;
-        total.expiredNegative++;
-        label(p.score, 0, policy.attributionWindow().toMillis());
-      } else {
-        window.expiredDropped++;
-        total.expiredDropped++;
-      }
+      it.remove();
+      settle(e.getKey(), e.getValue(), true);
     }
   }
 
   /**
-   * Records one labelled scalar prediction and feeds the CUSUM. Holds the lock.
+   * Records the outcome of a prediction that left the pending map: labelled (joined), expired
+   * (a negative or dropped) or evicted before its window closed. Holds the lock.
+   */
+  private void settle(Object id, Pending p, boolean expired) {
+    settled.remove(id); // re-insert, so the map stays in settle order
+    if (p.items != null) {
+      settled.put(id, Boolean.FALSE); // events from now on are late
+      if (!expired) {
+        count(Outcome.EVICTED);
+      } else if (p.gotEvent) {
+        count(Outcome.JOINED);
+        addRanked(p.relevant);
+      } else if (policy.implicitNegatives()) {
+        count(Outcome.NEGATIVE);
+        addRanked(p.relevant);
+      } else {
+        count(Outcome.DROPPED);
+      }
+      return;
+    }
+    settled.put(id, p.labelled);
+    if (p.labelled) {
+      count(Outcome.JOINED);
+      window.addDelay(p.delayMillis);
+      total.addDelay(p.delayMillis);
+      label(p.score, p.label);
+    } else if (!expired) {
+      count(Outcome.EVICTED);
+    } else if (policy.implicitNegatives()) {
+      count(Outcome.NEGATIVE);
+      label(p.score, 0);
+    } else {
+      count(Outcome.DROPPED);
+    }
+  }
+
+  private enum Outcome { JOINED, NEGATIVE, DROPPED, EVICTED }
+
+  private void count(Outcome o) {
+    increment(window, o);
+    increment(total, o);
+  }
+
+  private static void increment(QualityAccumulator a, Outcome o) {
+    switch (o) {
+      case JOINED -> a.joined++;
+      case NEGATIVE -> a.expiredNegative++;
+      case DROPPED -> a.expiredDropped++;
+      default -> a.evicted++;
+    }
+  }
+
+  private void addRanked(boolean[] relevant) {
+    window.addRanked(relevant);
+    total.addRanked(relevant);
+  }
+
+  /**
+   * Records one settled scalar label and feeds the CUSUM. Holds the lock.
    *
    * <p>The CUSUM accumulates the log-likelihood ratio of "the true rate is {@code ratio} times
    * the predicted one" against "the model is right", per label; it resets at 0 and alarms at
    * {@code ln(runLength)}, which by Wald's bound keeps at least {@code runLength} labels between
-   * false alarms on a stable stream.
+   * false alarms on a stable stream whose labels are independent given the scores. Labels enter
+   * in settle order (see the design note), so the stream is not biased by traffic changes.
    */
-  private void label(double score, double label, long delayMillis) {
-    window.addScalar(score, label, delayMillis);
-    total.addScalar(score, label, delayMillis);
-    if (!Double.isFinite(score)) {
+  private void label(double score, double label) {
+    window.addScalar(score, label);
+    total.addScalar(score, label);
+    if (!QualityAccumulator.isScore(score)) {
       return; // nothing predicted to test the label against
     }
     double p0 = Math.min(1 - 1e-6, Math.max(1e-6, score));
@@ -216,45 +288,52 @@ final class FeedbackJoiner {
     cusum = Math.max(0, cusum + llr);
     if (cusum >= threshold) {
       alarms++;
-      alarmInWindow = true;
+      window.alarms++;
+      total.alarms++;
       cusum = 0; // restart, to detect the next change
     }
   }
 
   /** Runs pending expiries now, with or without traffic. */
   void cleanUp() {
-    pending.cleanUp();
-    settled.cleanUp();
+    synchronized (lock) {
+      expire(ticker.read());
+    }
   }
 
   long pendingCount() {
-    return pending.estimatedSize();
+    synchronized (lock) {
+      return pending.size();
+    }
   }
 
   /** Closes the window: its summary, and the rolling one over the last windows. */
   QualitySummary[] closeWindow() {
-    cleanUp();
     synchronized (lock) {
-      QualitySummary s = window.summary(offlineAuc, state(alarmInWindow));
-      QualityAccumulator slot = ring[ringNext];
-      slot.reset();
-      slot.mergeFrom(window);
-      ringNext = (ringNext + 1) % ring.length;
-      rolling.reset();
-      for (QualityAccumulator a : ring) {
-        rolling.mergeFrom(a);
+      expire(ticker.read());
+      try {
+        QualitySummary s = window.summary(offlineAuc, state(window.alarms > 0));
+        QualityAccumulator slot = ring[ringNext];
+        slot.reset();
+        slot.mergeFrom(window);
+        ringNext = (ringNext + 1) % ring.length;
+        rolling.reset();
+        for (QualityAccumulator a : ring) {
+          rolling.mergeFrom(a);
+        }
+        QualitySummary r = rolling.summary(offlineAuc, state(rolling.alarms > 0));
+        alarmInLastWindow = window.alarms > 0;
+        return new QualitySummary[] {s, r};
+      } finally { // whatever happens, the next window starts clean
+        window.reset();
       }
-      QualitySummary r = rolling.summary(offlineAuc, state(alarms > 0));
-      window.reset();
-      alarmInWindow = false;
-      return new QualitySummary[] {s, r};
     }
   }
 
   QualitySummary total() {
-    cleanUp();
     synchronized (lock) {
-      return total.summary(offlineAuc, state(alarms > 0));
+      expire(ticker.read());
+      return total.summary(offlineAuc, state(alarmInLastWindow || window.alarms > 0));
     }
   }
 

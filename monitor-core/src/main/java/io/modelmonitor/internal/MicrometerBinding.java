@@ -207,8 +207,12 @@ final class MicrometerBinding {
     outcomes.put("expired_negative", io.modelmonitor.feedback.JoinCounts::expiredNegative);
     outcomes.put("expired_dropped", io.modelmonitor.feedback.JoinCounts::expiredDropped);
     outcomes.put("evicted", io.modelmonitor.feedback.JoinCounts::evicted);
+    outcomes.put("event", io.modelmonitor.feedback.JoinCounts::events);
     outcomes.forEach((outcome, read) -> meters.add(FunctionCounter.builder(MetricNames.FEEDBACK,
-            monitor, m -> read.applyAsLong(m.joiner().total().joins()))
+            monitor, m -> {
+              io.modelmonitor.feedback.QualitySummary q = m.totalQuality();
+              return q == null ? 0 : read.applyAsLong(q.joins());
+            })
         .description("Predictions and feedback by what happened to them")
         .tags(tags).tag(TAG_OUTCOME, outcome).register(registry)));
     meters.add(Gauge.builder(MetricNames.FEEDBACK_PENDING, monitor,
@@ -258,9 +262,14 @@ final class MicrometerBinding {
               }));
     }
     windowGauge(MetricNames.QUALITY_CUSUM, "CUSUM statistic of the label stream; alarms at "
-        + "ln(runLength)", Tags.empty(), m -> m.joiner().total().cusum().statistic());
-    meters.add(FunctionCounter.builder(MetricNames.QUALITY_CUSUM_ALARMS, monitor,
-            m -> m.joiner().total().cusum().alarms())
+        + "ln(runLength)", Tags.empty(), m -> {
+          io.modelmonitor.feedback.QualitySummary q = m.totalQuality();
+          return q == null ? 0 : q.cusum().statistic();
+        });
+    meters.add(FunctionCounter.builder(MetricNames.QUALITY_CUSUM_ALARMS, monitor, m -> {
+          io.modelmonitor.feedback.QualitySummary q = m.totalQuality();
+          return q == null ? 0 : q.cusum().alarms();
+        })
         .description("CUSUM alarms on the label stream since start").tags(tags)
         .register(registry));
   }

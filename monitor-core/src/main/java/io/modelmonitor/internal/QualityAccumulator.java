@@ -26,10 +26,15 @@ final class QualityAccumulator {
   long expiredNegative;
   long expiredDropped;
   long evicted;
+  long events;
+  /** CUSUM alarms raised while this span was open. */
+  long alarms;
   private long labelled;
   private long positives;
-  /** Labelled predictions with a finite score: the denominator of score-based metrics. */
+  /** Labelled predictions with a score in [0, 1]: the denominator of score-based metrics. */
   private long scored;
+  /** Positive labels among the scored predictions: calibration's matching denominator. */
+  private long scoredPositives;
   private double sumScore;
   private double logLoss;
   private double brier;
@@ -57,17 +62,33 @@ final class QualityAccumulator {
     this.hits = new long[ks.length];
   }
 
-  void addScalar(double score, double label, long delayMillis) {
+  /**
+   * Whether a score can be judged as a probability: in [0, 1]. NaN, infinite and other
+   * out-of-range scores count for the observed rate only (a huge finite score would overflow
+   * the sums, and a probability outside [0, 1] has no log loss).
+   */
+  static boolean isScore(double score) {
+    return score >= 0 && score <= 1;
+  }
+
+  /** The delay of one explicit label, in milliseconds. */
+  void addDelay(long delayMillis) {
+    delays.recordValue(Math.max(1, Math.min(delays.getHighestTrackableValue(), delayMillis)));
+  }
+
+  void addScalar(double score, double label) {
     labelled++;
     boolean isPositive = label >= 0.5;
     if (isPositive) {
       positives++;
     }
-    delays.recordValue(Math.max(1, Math.min(delays.getHighestTrackableValue(), delayMillis)));
-    if (!Double.isFinite(score)) {
+    if (!isScore(score)) {
       return; // counts for the observed rate; no score to judge
     }
     scored++;
+    if (isPositive) {
+      scoredPositives++;
+    }
     double p = Math.min(1 - EPSILON, Math.max(EPSILON, score));
     sumScore += score;
     logLoss -= label * Math.log(p) + (1 - label) * Math.log(1 - p);
@@ -132,9 +153,12 @@ final class QualityAccumulator {
     expiredNegative += o.expiredNegative;
     expiredDropped += o.expiredDropped;
     evicted += o.evicted;
+    events += o.events;
+    alarms += o.alarms;
     labelled += o.labelled;
     positives += o.positives;
     scored += o.scored;
+    scoredPositives += o.scoredPositives;
     sumScore += o.sumScore;
     logLoss += o.logLoss;
     brier += o.brier;
@@ -163,9 +187,12 @@ final class QualityAccumulator {
     expiredNegative = 0;
     expiredDropped = 0;
     evicted = 0;
+    events = 0;
+    alarms = 0;
     labelled = 0;
     positives = 0;
     scored = 0;
+    scoredPositives = 0;
     sumScore = 0;
     logLoss = 0;
     brier = 0;
@@ -201,25 +228,32 @@ final class QualityAccumulator {
     return new double[] {wins / ((double) p * n), (double) p * n};
   }
 
+  /** Summarises the span; never throws on its own numbers (non-finite values become 0). */
   QualitySummary summary(double offlineAuc, QualitySummary.CusumState cusum) {
     JoinCounts joins = new JoinCounts(remembered, joined, late, unknown, duplicate,
-        expiredNegative, expiredDropped, evicted);
+        expiredNegative, expiredDropped, evicted, events);
     double rate = labelled == 0 ? 0 : (double) positives / labelled;
     double mean = scored == 0 ? 0 : sumScore / scored;
     double[] auc = auc();
     List<QualitySummary.RankingQuality> ranking = new ArrayList<>();
     for (int j = 0; j < ks.length; j++) {
       ranking.add(new QualitySummary.RankingQuality(ks[j], lists,
-          lists == 0 ? 0 : precision[j] / lists,
-          recallLists[j] == 0 ? 0 : recall[j] / recallLists[j],
-          lists == 0 ? 0 : ndcg[j] / lists, lists == 0 ? 0 : (double) hits[j] / lists));
+          finite(lists == 0 ? 0 : precision[j] / lists),
+          finite(recallLists[j] == 0 ? 0 : recall[j] / recallLists[j]),
+          finite(lists == 0 ? 0 : ndcg[j] / lists), lists == 0 ? 0 : (double) hits[j] / lists));
     }
     long count = delays.getTotalCount();
-    return new QualitySummary(joins, labelled, positives, rate, mean,
-        rate == 0 ? 0 : mean / rate, scored == 0 ? 0 : logLoss / scored,
-        scored == 0 ? 0 : brier / scored, auc[0], (long) auc[1], offlineAuc,
-        count == 0 ? 0 : delays.getValueAtPercentile(50),
+    // calibration over the scored predictions only: numerator and denominator match
+    double calibration = scoredPositives == 0 ? 0 : sumScore / scoredPositives;
+    return new QualitySummary(joins, labelled, positives, finite(rate), finite(mean),
+        finite(calibration), finite(scored == 0 ? 0 : logLoss / scored),
+        finite(scored == 0 ? 0 : brier / scored), finite(auc[0]), (long) auc[1],
+        finite(offlineAuc), count == 0 ? 0 : delays.getValueAtPercentile(50),
         count == 0 ? 0 : delays.getValueAtPercentile(99), ranking,
-        lists == 0 ? 0 : reciprocalRanks / lists, cusum);
+        finite(lists == 0 ? 0 : reciprocalRanks / lists), cusum);
+  }
+
+  private static double finite(double v) {
+    return Double.isFinite(v) ? v : 0;
   }
 }
