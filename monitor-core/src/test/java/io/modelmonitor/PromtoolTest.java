@@ -108,4 +108,44 @@ class PromtoolTest {
           "model_prediction_batch_items_total{");
     }
   }
+
+  private static final Path RULES = Path.of("../deploy/prometheus");
+
+  private static String promtool(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("/usr/bin/promtool"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).directory(RULES.toFile()).redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("promtool %s:%n%s", String.join(" ", args), out).isZero();
+    return out;
+  }
+
+  @Test
+  void shippedAlertingRulesPassPromtoolAndTheirUnitTests() throws Exception {
+    SystemTools.require("promtool", "apt-get install prometheus", "/usr/bin/promtool",
+        "--version");
+    assertThat(promtool("check", "rules", "modelmonitor-alerts.yml"))
+        .contains("SUCCESS: 7 rules found");
+    assertThat(promtool("test", "rules", "modelmonitor-alerts.test.yml")).contains("SUCCESS");
+  }
+
+  @Test
+  void shippedAlertingRulesMirrorTheInProcessDefaults() throws Exception {
+    String yaml = Files.readString(RULES.resolve("modelmonitor-alerts.yml"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("- alert: (\\w+)")
+        .matcher(yaml);
+    List<String> shipped = new ArrayList<>();
+    while (m.find()) {
+      shipped.add(m.group(1));
+    }
+    assertThat(shipped).containsExactlyInAnyOrderElementsOf(AlertRules.defaults().stream()
+        .map(AlertRule::name).toList());
+    String tests = Files.readString(RULES.resolve("modelmonitor-alerts.test.yml"));
+    for (String name : shipped) {
+      assertThat(tests).as("a promtool test case for %s", name)
+          .contains("alertname: " + name);
+    }
+  }
 }
