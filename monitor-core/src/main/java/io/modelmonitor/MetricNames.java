@@ -66,6 +66,15 @@ public final class MetricNames {
   public static final String DRIFT_STATUS = "model.drift.status";
 
   /**
+   * Live observations per baseline bin since start, tagged {@link #TAG_FEATURE} and
+   * {@link #TAG_BIN}: a counter, for fleet-wide drift in Prometheus.
+   */
+  public static final String DRIFT_BIN_OBSERVATIONS = "model.drift.bin.observations";
+
+  /** The baseline's share of each bin, tagged {@link #TAG_FEATURE} and {@link #TAG_BIN}. */
+  public static final String DRIFT_BASELINE_SHARE = "model.drift.baseline.share";
+
+  /**
    * The score distribution of the last closed window, tagged {@link #TAG_STATISTIC}:
    * {@code mean}, {@code p50}, {@code p90}, {@code p99}, {@code below_baseline_p1},
    * {@code above_baseline_p99}, {@code repeat_share}.
@@ -157,6 +166,12 @@ public final class MetricNames {
 
   /** Tag key: the cause of a monitor error. */
   public static final String TAG_CAUSE = "cause";
+
+  /** Tag key: a baseline bin's index ({@code 0}, {@code 1}, ...) or {@link #BIN_MISSING}. */
+  public static final String TAG_BIN = "bin";
+
+  /** Tag value of the bin counting missing values (absent, null, NaN). */
+  public static final String BIN_MISSING = "missing";
 
   /** Tag key: an alert sink's name. */
   public static final String TAG_SINK = "sink";

@@ -128,6 +128,8 @@ class PromtoolTest {
         "--version");
     assertThat(promtool("check", "rules", "modelmonitor-alerts.yml"))
         .contains("SUCCESS: 7 rules found");
+    assertThat(promtool("check", "rules", "modelmonitor-drift.yml"))
+        .contains("SUCCESS: 4 rules found");
     assertThat(promtool("test", "rules", "modelmonitor-alerts.test.yml")).contains("SUCCESS");
   }
 
@@ -146,6 +148,90 @@ class PromtoolTest {
     for (String name : shipped) {
       assertThat(tests).as("a promtool test case for %s", name)
           .contains("alertname: " + name);
+    }
+  }
+
+  /** A replica's registry: the ctr model with the test baseline, fed {@code traffic}. */
+  private static String replicaScrape(Baseline baseline, List<Request> traffic,
+      MonitorRegistry[] keep) {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MonitorRegistry registry = MonitorRegistry.builder().meterRegistry(prometheus)
+        .commonTag("service", "search").build();
+    keep[0] = registry;
+    ModelMonitor<Request, Double> monitor = registry.<Request, Double>monitorBuilder("ctr", "v1")
+        .schema(SCHEMA).baseline(baseline)
+        .prediction(PredictionSpec.score(Double::doubleValue)).build();
+    Function<Request, Double> model = monitor.decorateFunction(q -> q.price() / 200);
+    traffic.forEach(model::apply);
+    return prometheus.scrape();
+  }
+
+  @Test
+  void fleetPsiRecordingRuleEqualsTheLibrarysPsiOfTheSameData(@TempDir Path dir)
+      throws Exception {
+    SystemTools.require("promtool", "apt-get install prometheus", "/usr/bin/promtool",
+        "--version");
+    List<Request> training = requests(4_000, 1, 0);
+    Baseline baseline = Baseline.builder().features(training, SCHEMA)
+        .predictions(training.stream().mapToDouble(q -> q.price() / 200).toArray()).build();
+    List<Request> a = requests(3_000, 7, 0);
+    List<Request> b = requests(2_000, 8, 12); // this replica sees a price shift
+    List<Request> union = new ArrayList<>(a);
+    union.addAll(b);
+    MonitorRegistry[] ra = new MonitorRegistry[1];
+    MonitorRegistry[] rb = new MonitorRegistry[1];
+    MonitorRegistry[] ru = new MonitorRegistry[1];
+    try {
+      String scrapeA = replicaScrape(baseline, a, ra);
+      String scrapeB = replicaScrape(baseline, b, rb);
+      replicaScrape(baseline, union, ru);
+      io.modelmonitor.drift.DriftReport all = ru[0].find("ctr").orElseThrow().snapshot()
+          .totalDrift();
+
+      StringBuilder yaml = new StringBuilder("rule_files:\n  - ")
+          .append(RULES.toAbsolutePath().resolve("modelmonitor-drift.yml"))
+          .append("\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n");
+      java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+          "(?m)^(model_drift_bin_observations_total|model_drift_baseline_share)\\{([^}]*)} (\\S+)$");
+      int series = 0;
+      for (String[] replica : new String[][] {{"a", scrapeA}, {"b", scrapeB}}) {
+        java.util.regex.Matcher m = line.matcher(replica[1]);
+        while (m.find()) {
+          boolean counter = m.group(1).endsWith("_total");
+          yaml.append("      - series: '").append(m.group(1)).append('{').append(m.group(2))
+              .append(",instance=\"").append(replica[0]).append("\"}'\n        values: '")
+              .append(counter ? "0 " : m.group(3) + " ").append(m.group(3)).append("'\n");
+          series++;
+        }
+      }
+      assertThat(series).isGreaterThan(20);
+      yaml.append("    promql_expr_test:\n");
+      for (String feature : List.of("price", "category", "embedding", "_prediction")) {
+        double psi = "_prediction".equals(feature) ? all.prediction().value(
+            io.modelmonitor.drift.DriftStatistic.PSI) : all.feature(feature).orElseThrow()
+            .value(io.modelmonitor.drift.DriftStatistic.PSI);
+        yaml.append("      - expr: 'abs(model:drift_psi:1h{feature=\"").append(feature)
+            .append("\"} - ").append(psi).append(") < bool 1e-9'\n")
+            .append("        eval_time: 1m\n        exp_samples:\n")
+            .append("          - labels: '{feature=\"").append(feature)
+            .append("\", model=\"ctr\", version=\"v1\"}'\n            value: 1\n");
+      }
+      double pricePsi = all.feature("price").orElseThrow()
+          .value(io.modelmonitor.drift.DriftStatistic.PSI);
+      assertThat(pricePsi).as("the shifted replica moves the fleet's price").isGreaterThan(0.1);
+      Path test = dir.resolve("fleet-psi.test.yml");
+      Files.writeString(test, yaml);
+      Process p = new ProcessBuilder("/usr/bin/promtool", "test", "rules", test.toString())
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as("promtool test rules:%n%s%n%s", out, yaml).isZero();
+    } finally {
+      for (MonitorRegistry[] r : List.of(ra, rb, ru)) {
+        if (r[0] != null) {
+          r[0].close();
+        }
+      }
     }
   }
 }

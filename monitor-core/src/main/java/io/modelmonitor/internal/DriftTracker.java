@@ -210,6 +210,24 @@ final class DriftTracker {
     return out;
   }
 
+  /** Where one tracked name's bin counts live, and the baseline's share of each bin. */
+  record BinLayout(String feature, int offset, double[] baselineShares) {}
+
+  /** The bin layout of every tracked name (features, then {@code _prediction}). */
+  List<BinLayout> binLayouts() {
+    List<BinLayout> out = new java.util.ArrayList<>();
+    for (Slot s : features) {
+      if (s != null) {
+        out.add(new BinLayout(s.name, s.binOffset, s.baseShares.clone()));
+      }
+    }
+    if (prediction != null) {
+      out.add(new BinLayout(prediction.name, prediction.binOffset,
+          prediction.baseShares.clone()));
+    }
+    return out;
+  }
+
   /** Every tracked name (features, then {@code _prediction}) with the statistics it reports. */
   Map<String, java.util.Set<DriftStatistic>> exported() {
     Map<String, java.util.Set<DriftStatistic>> out = new java.util.LinkedHashMap<>();

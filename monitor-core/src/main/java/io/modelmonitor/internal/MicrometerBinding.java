@@ -304,6 +304,32 @@ final class MicrometerBinding {
       }).description("Drift verdict of the last closed window: 0 no data, 1 ok, 2 warn, 3 alert")
           .tags(tags).tags(featureTag).strongReference(true).register(registry));
     });
+    bindDriftBins(tracker);
+  }
+
+  /**
+   * Live bin counts since start (counters) and the baseline's bin shares (gauges) of every
+   * tracked feature, so Prometheus can compute drift across replicas (see the recording rules
+   * in {@code deploy/prometheus/modelmonitor-drift.yml}). Bins are the baseline's: a closed set.
+   */
+  private void bindDriftBins(DriftTracker tracker) {
+    for (DriftTracker.BinLayout layout : tracker.binLayouts()) {
+      double[] shares = layout.baselineShares();
+      for (int b = 0; b < shares.length; b++) {
+        int cell = layout.offset() + b;
+        double share = shares[b];
+        Tags binTags = Tags.of(MetricNames.TAG_FEATURE, layout.feature(), MetricNames.TAG_BIN,
+            b == shares.length - 1 ? MetricNames.BIN_MISSING : Integer.toString(b));
+        meters.add(FunctionCounter.builder(MetricNames.DRIFT_BIN_OBSERVATIONS, monitor,
+                m -> m.readTotal(a -> a.bins[cell]))
+            .description("Live observations per baseline bin since start (the last bin, "
+                + "'missing', counts absent, null and NaN values)")
+            .tags(tags).tags(binTags).register(registry));
+        meters.add(Gauge.builder(MetricNames.DRIFT_BASELINE_SHARE, () -> share)
+            .description("The training baseline's share of each bin")
+            .tags(tags).tags(binTags).strongReference(true).register(registry));
+      }
+    }
   }
 
   /** Adds counters for exception types seen since the last call. Reporter thread only. */
