@@ -323,7 +323,7 @@ final class MicrometerBinding {
         meters.add(FunctionCounter.builder(MetricNames.DRIFT_BIN_OBSERVATIONS, monitor,
                 m -> m.readTotal(a -> a.bins[cell]))
             .description("Live observations per baseline bin since start (the last bin, "
-                + "'missing', counts absent, null and NaN values)")
+                + "'missing', counts absent, null and not-a-number values)")
             .tags(tags).tags(binTags).register(registry));
         meters.add(Gauge.builder(MetricNames.DRIFT_BASELINE_SHARE, () -> share)
             .description("The training baseline's share of each bin")
