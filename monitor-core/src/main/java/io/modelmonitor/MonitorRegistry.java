@@ -461,8 +461,9 @@ public final class MonitorRegistry implements AutoCloseable {
     }
 
     /**
-     * Sets how long after the registry starts no alert may fire: the first windows of a fresh
-     * process are short on data and its caches cold. Rules still track pending state meanwhile.
+     * Sets how long after a model's first closed window none of its alerts may fire: the first
+     * windows of a fresh process or model are short on data and its caches cold. Rules still
+     * track pending state meanwhile.
      *
      * @param warmUp zero or more; default 1 minute
      * @return this builder

@@ -9,6 +9,7 @@ import io.modelmonitor.alert.AlertEvent;
 import io.modelmonitor.alert.AlertRule;
 import io.modelmonitor.alert.AlertRules;
 import io.modelmonitor.alert.Severity;
+import io.modelmonitor.alert.Signal;
 import io.modelmonitor.alert.Signals;
 import io.modelmonitor.alert.Silence;
 import io.modelmonitor.alert.SinkStats;
@@ -225,11 +226,11 @@ class AlertingTest {
   void nothingFiresDuringWarmUp() {
     AlertRule rule = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1).build();
     start(Duration.ofMinutes(1), rule);
-    for (int i = 0; i < 5; i++) {
-      window(100, 50); // 10s .. 50s
+    for (int i = 0; i < 6; i++) {
+      window(100, 50); // 10s .. 60s: the model's first window closed at 10s
     }
     assertThat(registry.alertHistory()).isEmpty();
-    window(100, 50); // 60s: warm
+    window(100, 50); // 70s: a minute after the model was first seen
     assertThat(history()).containsExactly("FIRING");
   }
 
@@ -343,7 +344,8 @@ class AlertingTest {
     assertThat(meters.get(MetricNames.ALERTS_FIRING).gauge().value()).isEqualTo(1.0);
     window(100, 0);
     assertThat(meters.get(MetricNames.ALERTS_FIRING).gauge().value()).isZero();
-    await(() -> received.size() == 2);
+    await(() -> registry.alertSinkStats().get(0).delivered() == 2);
+    assertThat(received).hasSize(2);
     assertThat(meters.get(MetricNames.ALERT_DELIVERIES).tag("sink", "listener")
         .tag("outcome", "delivered").functionCounter().count()).isEqualTo(2.0);
     registry.close();
@@ -436,5 +438,139 @@ class AlertingTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(Signals.saturation(4).value(s)).isZero();
     assertThat(Signals.heapUsedRatio().value(s)).isBetween(0.0, 1.0);
+  }
+
+  @Test
+  void anAlertFiringUnderASilenceIsDeliveredWhenTheSilenceEnds() {
+    AlertRule rule = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1).build();
+    start(Duration.ZERO, rule);
+    registry.silence(new Silence("Errors", null, Map.of(), clock.instant().plusSeconds(25),
+        "deploy"));
+    window(100, 50); // 11s: fires, silenced
+    window(100, 50); // 21s
+    window(100, 50); // 31s: the silence is over, still firing: the sinks hear of it now
+    window(100, 50); // 41s: nothing new
+    assertThat(history()).containsExactly("FIRING(silenced)", "FIRING");
+    window(100, 0);
+    assertThat(history()).containsExactly("FIRING(silenced)", "FIRING", "RESOLVED");
+    registry.close();
+    assertThat(received).extracting(AlertEvent::state)
+        .containsExactly(AlertEvent.State.FIRING, AlertEvent.State.RESOLVED);
+  }
+
+  @Test
+  void aDeliveredAlertThatResolvesUnderASilenceStillDeliversItsResolution() {
+    AlertRule rule = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1).build();
+    start(Duration.ZERO, rule);
+    window(100, 50); // fires, delivered
+    registry.silence(new Silence(null, "ctr", Map.of(), clock.instant().plusSeconds(3600),
+        "maintenance"));
+    window(100, 0); // resolves during the silence: the sinks were told it fired
+    assertThat(history()).containsExactly("FIRING", "RESOLVED");
+    registry.close();
+    assertThat(received).extracting(AlertEvent::state)
+        .containsExactly(AlertEvent.State.FIRING, AlertEvent.State.RESOLVED);
+  }
+
+  @Test
+  void aPendingAlertRestartsItsForDurationAfterAWindowWithoutEvidence() {
+    start(Duration.ZERO, HIGH_ERRORS); // for 30s, minSamples 10
+    window(100, 20); // 10s: pending
+    window(100, 20); // 20s
+    window(0, 0); // no evidence: back to inactive
+    window(100, 20); // pending again from here
+    window(100, 20);
+    window(100, 20);
+    assertThat(registry.alertHistory()).isEmpty();
+    window(100, 20); // 30s after the new breach
+    assertThat(history()).containsExactly("FIRING");
+  }
+
+  @Test
+  void aThrowingSignalSkipsOnlyItsOwnRule() {
+    Signal broken = Signals.of("broken", s -> s.windowQuality().auc(), s -> 100); // no feedback
+    AlertRule bad = AlertRule.builder("Broken").signal(broken).above(0.5).build();
+    AlertRule good = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1).build();
+    start(Duration.ZERO, bad, good);
+    window(100, 50);
+    assertThat(history()).containsExactly("FIRING");
+    assertThat(registry.activeAlerts()).extracting(AlertEvent::rule).containsExactly("Errors");
+    registry.close();
+    assertThat(received).extracting(AlertEvent::rule).containsExactly("Errors");
+  }
+
+  @Test
+  void closeKeepsItsDeadlineEvenWhenTheFirstSinkIgnoresInterrupts() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic
+        .AtomicBoolean();
+    List<AlertEvent> good = new CopyOnWriteArrayList<>();
+    AlertRule rule = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1).build();
+    registry = MonitorRegistry.builder().ticker(ticker).clock(clock).reportingInterval(WINDOW)
+        .alertWarmUp(Duration.ZERO).alertRule(rule)
+        .alertSink(e -> {
+          while (!release.get()) { // deaf to interrupts
+            try {
+              Thread.sleep(10);
+            } catch (InterruptedException ignored) {
+              // keeps going
+            }
+          }
+        })
+        .alertSink(good::add)
+        .build();
+    model = registry.<Integer, Integer>monitor("ctr", "v1").decorateFunction(x -> {
+      if (x < 0) {
+        throw new IllegalStateException();
+      }
+      return x;
+    });
+    try {
+      window(100, 50);
+      window(100, 0);
+      long begin = System.nanoTime();
+      assertTimeoutPreemptively(Duration.ofSeconds(20), registry::close);
+      long tookMillis = (System.nanoTime() - begin) / 1_000_000;
+      assertThat(tookMillis).as("close() waits 5 s plus a short grace").isLessThan(8_000);
+      assertThat(good).hasSize(2);
+    } finally {
+      release.set(true);
+    }
+  }
+
+  @Test
+  void twoRegistriesWithAlertsCannotShareTheirAlertMeters() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    AlertRule rule = AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1).build();
+    registry = MonitorRegistry.builder().meterRegistry(meters).alertRule(rule).build();
+    assertThatThrownBy(() -> MonitorRegistry.builder().meterRegistry(meters).alertRule(rule)
+        .build()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(MetricNames.ALERTS_FIRING);
+    try (MonitorRegistry other = MonitorRegistry.builder().meterRegistry(meters)
+        .commonTag("registry", "b").alertRule(rule).build()) {
+      assertThat(meters.find(MetricNames.ALERTS_FIRING).gauges()).hasSize(2);
+    }
+    assertThat(meters.find(MetricNames.ALERTS_FIRING).gauges()).hasSize(1);
+  }
+
+  @Test
+  void ruleLabelsFollowPrometheusNamingAndCannotOverrideTheRulesOwn() {
+    AlertRule.Builder b = AlertRule.builder("X");
+    assertThatThrownBy(() -> b.label("team-name", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.label("signal", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(b.label("team_name", "x")).isSameAs(b);
+  }
+
+  @Test
+  void processCpuLoadIsOneReadingSharedByEveryRuleInAnEvaluation() {
+    start(Duration.ZERO);
+    window(10, 0);
+    ModelSnapshot s = registry.find("ctr").orElseThrow().snapshot();
+    Signal cpu = Signals.processCpuLoad();
+    double first = cpu.value(s);
+    assertThat(first).isBetween(0.0, 1.0);
+    assertThat(cpu.value(s)).isEqualTo(first);
+    assertThat(Signals.processCpuLoad().value(s)).isEqualTo(first);
   }
 }

@@ -61,4 +61,16 @@ public record AlertEvent(String rule, String model, String version, State state,
     Objects.requireNonNull(startsAt, "startsAt");
     Objects.requireNonNull(fingerprint, "fingerprint");
   }
+
+  /**
+   * Returns this event with another silenced flag.
+   *
+   * @param silenced whether a silence kept it from the sinks
+   * @return a copy, or this event if the flag is unchanged
+   */
+  public AlertEvent withSilenced(boolean silenced) {
+    return silenced == this.silenced ? this : new AlertEvent(rule, model, version, state, repeat,
+        severity, value, threshold, labels, description, startsAt, endsAt, fingerprint,
+        silenced);
+  }
 }

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 public final class AlertRule {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,99}");
+  private static final Pattern LABEL = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
 
   private final String name;
   private final Signal signal;
@@ -378,16 +379,21 @@ public final class AlertRule {
     /**
      * Adds a static label.
      *
-     * @param key the key; not a reserved one ({@code alertname}, {@code model}, {@code version},
-     *     {@code severity})
+     * @param key the key: a letter or underscore, then letters, digits or underscores; not a
+     *     reserved one ({@code alertname}, {@code model}, {@code version}, {@code severity},
+     *     {@code signal})
      * @param value the value
      * @return this builder
      */
     public Builder label(String key, String value) {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
-      if (Set.of("alertname", "model", "version", "severity").contains(key)) {
+      if (Set.of("alertname", "model", "version", "severity", "signal").contains(key)) {
         throw new IllegalArgumentException("label '" + key + "' is set by the rule itself");
+      }
+      if (!LABEL.matcher(key).matches()) {
+        throw new IllegalArgumentException("label names are a letter or underscore, then "
+            + "letters, digits or underscores (Prometheus' rules): '" + key + "'");
       }
       labels.put(key, value);
       return this;

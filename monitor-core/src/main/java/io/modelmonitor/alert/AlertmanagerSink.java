@@ -23,22 +23,55 @@ public final class AlertmanagerSink implements AlertSink {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static final java.util.regex.Pattern INVALID = java.util.regex.Pattern.compile(
+      "[^A-Za-z0-9_]");
+
   private final URI alerts;
   private final Duration timeout;
+  private final Duration validFor;
   private final HttpClient client;
+
+  /**
+   * Creates a sink for the Alertmanager at {@code baseUri}; firing alerts are sent valid for 2
+   * minutes and refreshed every evaluation, which suits reporting intervals up to 30 seconds.
+   *
+   * @param baseUri such as {@code http://127.0.0.1:9093} or {@code https://host/alertmanager/}
+   *     (a route prefix is kept)
+   * @param timeout connect and request timeout
+   */
+  public AlertmanagerSink(URI baseUri, Duration timeout) {
+    this(baseUri, timeout, Duration.ofMinutes(2));
+  }
 
   /**
    * Creates a sink for the Alertmanager at {@code baseUri}.
    *
-   * @param baseUri such as {@code http://127.0.0.1:9093}
+   * @param baseUri such as {@code http://127.0.0.1:9093} (a route prefix is kept)
    * @param timeout connect and request timeout
+   * @param validFor how long Alertmanager keeps a firing alert without hearing of it again
+   *     (its {@code endsAt}); make it several reporting intervals, as Prometheus sends four
+   *     evaluation intervals, so that a dead process's alerts resolve soon but a live one's
+   *     never lapse between refreshes
+   * @throws IllegalArgumentException if a duration is not positive
    */
-  public AlertmanagerSink(URI baseUri, Duration timeout) {
+  public AlertmanagerSink(URI baseUri, Duration timeout, Duration validFor) {
     Objects.requireNonNull(baseUri, "baseUri");
-    this.alerts = baseUri.resolve("/api/v2/alerts");
+    String base = baseUri.toString();
+    this.alerts = URI.create(base.endsWith("/") ? base : base + "/").resolve("api/v2/alerts");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.validFor = Objects.requireNonNull(validFor, "validFor");
+    if (timeout.isNegative() || timeout.isZero() || validFor.isNegative() || validFor.isZero()) {
+      throw new IllegalArgumentException("timeout and validFor must be positive");
+    }
     this.client = HttpClient.newBuilder().connectTimeout(timeout)
         .version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  /** Alertmanager accepts {@code [a-zA-Z_][a-zA-Z0-9_]*} only: {@code service.name} is sent as
+   * {@code service_name}. */
+  static String labelName(String name) {
+    String clean = INVALID.matcher(name).replaceAll("_");
+    return clean.isEmpty() || Character.isDigit(clean.charAt(0)) ? "_" + clean : clean;
   }
 
   @Override
@@ -68,14 +101,13 @@ public final class AlertmanagerSink implements AlertSink {
     for (AlertEvent e : events) {
       ObjectNode alert = body.addObject();
       ObjectNode labels = alert.putObject("labels");
-      e.labels().forEach(labels::put);
+      e.labels().forEach((k, v) -> labels.put(labelName(k), v));
       ObjectNode annotations = alert.putObject("annotations");
       annotations.put("description", e.description());
       annotations.put("value", Double.toString(e.value()));
       alert.put("startsAt", e.startsAt().toString());
-      if (e.endsAt() != null) {
-        alert.put("endsAt", e.endsAt().toString());
-      }
+      alert.put("endsAt", (e.endsAt() != null ? e.endsAt()
+          : java.time.Instant.now().plus(validFor)).toString());
     }
     String json;
     try {

@@ -316,8 +316,16 @@ public final class Signals {
         }
       }
       return 0;
-    }, s -> s.windowQuality() == null || s.windowQuality().ranking().isEmpty() ? 0
-        : s.windowQuality().ranking().get(0).lists());
+    }, s -> {
+      if (s.windowQuality() != null) {
+        for (QualitySummary.RankingQuality q : s.windowQuality().ranking()) {
+          if (q.k() == k) {
+            return q.lists();
+          }
+        }
+      }
+      return 0;
+    });
   }
 
   /**
@@ -376,14 +384,30 @@ public final class Signals {
    * @return the signal
    */
   public static Signal processCpuLoad() {
-    return of("process_cpu_load", s -> {
-      java.lang.management.OperatingSystemMXBean os =
-          ManagementFactory.getOperatingSystemMXBean();
-      if (os instanceof com.sun.management.OperatingSystemMXBean) {
-        double load = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuLoad();
-        return load < 0 ? 0 : load;
+    return of("process_cpu_load", s -> CpuLoad.read(), s -> 1);
+  }
+
+  /**
+   * The JVM measures process CPU load since its previous reading, so readings microseconds apart
+   * (one per rule and model in the same evaluation) would see almost nothing: one reading per
+   * second is shared.
+   */
+  private static final class CpuLoad {
+    private static final long PERIOD_NANOS = 1_000_000_000L;
+    private static long readAt = System.nanoTime() - 2 * PERIOD_NANOS;
+    private static double value;
+
+    static synchronized double read() {
+      long now = System.nanoTime();
+      if (now - readAt >= PERIOD_NANOS) {
+        readAt = now;
+        java.lang.management.OperatingSystemMXBean os =
+            ManagementFactory.getOperatingSystemMXBean();
+        double load = os instanceof com.sun.management.OperatingSystemMXBean
+            ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuLoad() : 0;
+        value = load < 0 || Double.isNaN(load) ? 0 : load;
       }
-      return 0;
-    }, s -> 1);
+      return value;
+    }
   }
 }

@@ -149,6 +149,7 @@ public final class WebhookSink implements AlertSink {
     }
     IOException lastFailure = null;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      final int thisAttempt = attempt;
       long waitMillis;
       try {
         HttpResponse<Void> response = client.send(request.build(),
@@ -157,8 +158,15 @@ public final class WebhookSink implements AlertSink {
         if (status < 300) {
           return;
         }
-        if (status == 429) {
-          waitMillis = retryAfter(response).orElse(backoffMillis(attempt));
+        if (status == 429 || status == 503) {
+          java.util.Optional<Long> asked = retryAfterMillis(
+              response.headers().firstValue("Retry-After").orElse(null), java.time.Instant.now());
+          if (asked.isPresent() && asked.get() > maxBackoff.toMillis()) {
+            throw new Refused("webhook " + uri + " answered HTTP " + status + " and asked to "
+                + "wait " + asked.get() + " ms, longer than the maximum backoff " + maxBackoff
+                + " (not retried)");
+          }
+          waitMillis = asked.orElseGet(() -> backoffMillis(thisAttempt));
         } else if (status >= 500) {
           waitMillis = backoffMillis(attempt);
         } else {
@@ -190,15 +198,29 @@ public final class WebhookSink implements AlertSink {
     return ThreadLocalRandom.current().nextLong(cap + 1);
   }
 
-  private java.util.Optional<Long> retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").flatMap(v -> {
+  /**
+   * The server's {@code Retry-After}, in milliseconds from now: delay-seconds or an HTTP-date;
+   * empty when absent or unreadable. Never negative; saturates instead of overflowing.
+   */
+  static java.util.Optional<Long> retryAfterMillis(String header, java.time.Instant now) {
+    if (header == null || header.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    String v = header.trim();
+    try {
+      long seconds = Long.parseLong(v);
+      return java.util.Optional.of(seconds <= 0 ? 0
+          : seconds >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000);
+    } catch (NumberFormatException notSeconds) {
       try {
-        return java.util.Optional.of(Math.min(maxBackoff.toMillis(),
-            Long.parseLong(v.trim()) * 1000));
-      } catch (NumberFormatException e) {
+        java.time.Instant at = java.time.ZonedDateTime.parse(v,
+            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        return java.util.Optional.of(Math.max(0, java.time.Duration.between(now, at)
+            .toMillis()));
+      } catch (java.time.format.DateTimeParseException | ArithmeticException notDate) {
         return java.util.Optional.empty();
       }
-    });
+    }
   }
 
   /** Builds a {@link WebhookSink}. */
@@ -218,22 +240,32 @@ public final class WebhookSink implements AlertSink {
     /**
      * Sets the connect timeout.
      *
-     * @param timeout default 2 seconds
+     * @param timeout positive; default 2 seconds
      * @return this builder
+     * @throws IllegalArgumentException if not positive
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+      this.connectTimeout = positive(timeout, "connect timeout");
       return this;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive: " + d);
+      }
+      return d;
     }
 
     /**
      * Sets the timeout of one request, until the response headers.
      *
-     * @param timeout default 5 seconds
+     * @param timeout positive; default 5 seconds
      * @return this builder
+     * @throws IllegalArgumentException if not positive
      */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+      this.requestTimeout = positive(timeout, "request timeout");
       return this;
     }
 
@@ -254,13 +286,19 @@ public final class WebhookSink implements AlertSink {
     /**
      * Sets the backoff base and cap.
      *
-     * @param base the first retry's maximum wait; default 200 ms
-     * @param max the largest wait; default 30 seconds
+     * @param base the first retry's maximum wait; positive; default 200 ms
+     * @param max the largest wait, also the longest {@code Retry-After} honoured (a server
+     *     asking for more gets no retry); at least {@code base}; default 30 seconds
      * @return this builder
+     * @throws IllegalArgumentException if not positive or {@code max < base}
      */
     public Builder backoff(Duration base, Duration max) {
-      this.backoff = Objects.requireNonNull(base, "base");
-      this.maxBackoff = Objects.requireNonNull(max, "max");
+      this.backoff = positive(base, "backoff base");
+      this.maxBackoff = positive(max, "maximum backoff");
+      if (max.compareTo(base) < 0) {
+        throw new IllegalArgumentException("maximum backoff " + max + " is below the base "
+            + base);
+      }
       return this;
     }
 

@@ -23,11 +23,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Design note. One instance per (rule, model) holds its state: inactive, pending (the
  * condition holds, for less than {@code for}), firing. Every transition into firing or back to
- * inactive emits exactly one event; a still-firing alert is re-sent after its repeat interval.
+ * inactive makes exactly one event; a still-firing alert is re-sent after its repeat interval.
  * A firing alert clears only once the signal has come back past the clear threshold
- * (hysteresis) and stayed there for {@code keepFiringFor}. Fewer samples than the rule's minimum
- * change nothing, and nothing fires during the warm-up after start. Evaluation runs on the
- * reporter thread only (one tick at a time); silences and reads come from any thread.
+ * (hysteresis) and stayed there for {@code keepFiringFor}. A window with fewer samples than the
+ * rule's minimum is no evidence: a pending alert falls back to inactive (its {@code for} starts
+ * again with the next breach, as Prometheus resets a pending alert whose series vanished), a
+ * firing one stays firing. Nothing fires during the warm-up after a model is first seen.
+ *
+ * <p>Silences decide delivery, not state. A sink that was told an alert fires is always told it
+ * resolved; an alert that started firing under a silence is delivered (as firing) at the first
+ * evaluation after the silence ends; a resolution of an alert no sink heard of is not delivered.
+ * One rule that throws is counted and skipped; the others are still evaluated. Evaluation runs
+ * on the reporter thread only (one tick at a time); silences and reads come from any thread.
  */
 final class AlertEvaluator {
 
@@ -43,25 +50,29 @@ final class AlertEvaluator {
     long lastSent;
     Instant startsAt;
     AlertEvent last;
+    /** Whether the sinks were told this alert fires (so they must hear it resolve). */
+    boolean delivered;
   }
 
   private final List<AlertRule> rules;
   private final Map<String, String> commonLabels;
   private final Clock clock;
   private final long warmUpNanos;
-  private final long startTicks;
+  private final MonitorErrors errors;
   private final Map<String, Instance> instances = new LinkedHashMap<>();
+  private final Map<String, Long> firstSeen = new java.util.HashMap<>();
   private final List<Silence> silences = new CopyOnWriteArrayList<>();
   private final Deque<AlertEvent> history = new ArrayDeque<>();
   private volatile List<AlertEvent> active = List.of();
+  private volatile List<AlertEvent> deliveredFiring = List.of();
 
   AlertEvaluator(List<AlertRule> rules, Map<String, String> commonLabels, Clock clock,
-      long warmUpNanos, long startTicks) {
+      long warmUpNanos, MonitorErrors errors) {
     this.rules = List.copyOf(rules);
     this.commonLabels = Map.copyOf(commonLabels);
     this.clock = clock;
     this.warmUpNanos = warmUpNanos;
-    this.startTicks = startTicks;
+    this.errors = errors;
   }
 
   boolean hasRules() {
@@ -73,13 +84,21 @@ final class AlertEvaluator {
   }
 
   List<Silence> silences() {
-    Instant now = clock.instant();
-    silences.removeIf(s -> !now.isBefore(s.until()));
+    prune(clock.instant());
     return List.copyOf(silences);
+  }
+
+  private void prune(Instant now) {
+    silences.removeIf(s -> !now.isBefore(s.until()));
   }
 
   List<AlertEvent> active() {
     return active;
+  }
+
+  /** The firing alerts the sinks were told about: what a refreshing sink must keep alive. */
+  List<AlertEvent> deliveredFiring() {
+    return deliveredFiring;
   }
 
   List<AlertEvent> history() {
@@ -88,12 +107,16 @@ final class AlertEvaluator {
     }
   }
 
-  /** Evaluates every rule for every snapshot; returns the events to deliver (not silenced). */
+  /** Evaluates every rule for every snapshot; returns the events to deliver. */
   List<AlertEvent> evaluate(Collection<ModelSnapshot> snapshots, long nowTicks) {
     Instant now = clock.instant();
-    boolean warm = nowTicks - startTicks >= warmUpNanos;
+    prune(now);
     List<AlertEvent> out = new ArrayList<>();
     List<AlertEvent> firing = new ArrayList<>();
+    List<AlertEvent> delivered = new ArrayList<>();
+    for (ModelSnapshot s : snapshots) {
+      firstSeen.putIfAbsent(s.model(), nowTicks);
+    }
     for (AlertRule rule : rules) {
       for (ModelSnapshot s : snapshots) {
         if (!rule.appliesTo(s.model())) {
@@ -101,28 +124,43 @@ final class AlertEvaluator {
         }
         String key = rule.name() + '\u0000' + s.model();
         Instance in = instances.computeIfAbsent(key, k -> new Instance());
-        AlertEvent event = step(rule, s, in, nowTicks, now, warm);
-        if (event != null) {
-          record(event);
-          if (!event.silenced()) {
-            out.add(event);
+        boolean warm = nowTicks - firstSeen.get(s.model()) >= warmUpNanos;
+        try {
+          AlertEvent event = step(rule, s, in, nowTicks, now, warm);
+          if (event != null) {
+            record(event);
+            if (!event.silenced()) {
+              out.add(event);
+            }
           }
+        } catch (RuntimeException e) { // a user signal that throws: this pair only
+          errors.record(MonitorErrors.Cause.INTERNAL, "alert rule " + rule.name()
+              + " failed for model " + s.model(), e);
         }
         if (in.phase == Phase.FIRING && in.last != null) {
           firing.add(in.last);
+          if (in.delivered) {
+            delivered.add(in.last);
+          }
         }
       }
     }
     active = List.copyOf(firing);
+    deliveredFiring = List.copyOf(delivered);
     return out;
   }
 
   private AlertEvent step(AlertRule rule, ModelSnapshot s, Instance in, long nowTicks,
       Instant now, boolean warm) {
-    if (rule.signal().samples(s) < rule.minSamples()) {
-      return null; // not enough evidence to change anything
+    double value = rule.signal().value(s); // read once: some signals measure since last read
+    long samples = rule.signal().samples(s);
+    if (samples < rule.minSamples()) { // no evidence
+      if (in.phase == Phase.PENDING) {
+        in.phase = Phase.INACTIVE;
+      }
+      return in.phase == Phase.FIRING ? stillFiring(rule, s, in, nowTicks, now,
+          in.last == null ? value : in.last.value()) : null;
     }
-    double value = rule.signal().value(s);
     boolean breach = rule.breaches(value);
     switch (in.phase) {
       case INACTIVE:
@@ -148,23 +186,45 @@ final class AlertEvaluator {
             in.clearSince = -1;
             AlertEvent resolved = event(rule, s, AlertEvent.State.RESOLVED, false, value,
                 in.startsAt, now, now);
+            if (in.delivered && resolved.silenced()) { // the sinks heard it fire: owed
+              resolved = resolved.withSilenced(false);
+            } else if (!in.delivered && !resolved.silenced()) { // no sink heard it fire
+              resolved = resolved.withSilenced(true);
+            }
+            in.delivered = false;
             in.last = resolved;
             return resolved;
           }
-          return null;
+        } else {
+          in.clearSince = -1;
         }
-        in.clearSince = -1;
-        long repeat = rule.repeatInterval().toNanos();
-        if (repeat > 0 && nowTicks - in.lastSent >= repeat) {
-          in.lastSent = nowTicks;
-          AlertEvent again = event(rule, s, AlertEvent.State.FIRING, true, value, in.startsAt,
-              null, now);
-          in.last = again;
-          return again;
-        }
-        in.last = event(rule, s, AlertEvent.State.FIRING, false, value, in.startsAt, null, now);
-        return null;
+        return stillFiring(rule, s, in, nowTicks, now, value);
     }
+  }
+
+  /** A firing alert that stays firing: a due repeat, or the first delivery after a silence. */
+  private AlertEvent stillFiring(AlertRule rule, ModelSnapshot s, Instance in, long nowTicks,
+      Instant now, double value) {
+    AlertEvent current = event(rule, s, AlertEvent.State.FIRING, false, value, in.startsAt,
+        null, now);
+    in.last = current;
+    if (!in.delivered) {
+      if (current.silenced()) {
+        return null;
+      }
+      in.delivered = true; // the silence ended: the sinks hear of it now
+      in.lastSent = nowTicks;
+      return current;
+    }
+    long repeat = rule.repeatInterval().toNanos();
+    if (repeat > 0 && nowTicks - in.lastSent >= repeat) {
+      in.lastSent = nowTicks;
+      AlertEvent again = event(rule, s, AlertEvent.State.FIRING, true, value, in.startsAt, null,
+          now);
+      in.last = again;
+      return again;
+    }
+    return null;
   }
 
   private AlertEvent fireIfDue(AlertRule rule, ModelSnapshot s, Instance in, long nowTicks,
@@ -177,6 +237,7 @@ final class AlertEvaluator {
     in.lastSent = nowTicks;
     in.clearSince = -1;
     AlertEvent firing = event(rule, s, AlertEvent.State.FIRING, false, value, now, null, now);
+    in.delivered = !firing.silenced();
     in.last = firing;
     return firing;
   }
@@ -205,10 +266,7 @@ final class AlertEvaluator {
     for (Silence silence : silences) {
       silenced |= silence.matches(draft, now);
     }
-    return silenced ? new AlertEvent(draft.rule(), draft.model(), draft.version(),
-        draft.state(), draft.repeat(), draft.severity(), draft.value(), draft.threshold(),
-        draft.labels(), draft.description(), draft.startsAt(), draft.endsAt(),
-        draft.fingerprint(), true) : draft;
+    return silenced ? draft.withSilenced(true) : draft;
   }
 
   private static String format(double v) {

@@ -87,7 +87,7 @@ public final class RegistryCore {
     this.commonTags = t;
     this.defaultConfig = defaultConfig;
     this.leafRegistries = meterRegistry == null ? List.of() : leaves(meterRegistry);
-    this.alerts = new AlertEvaluator(rules, tags, clock, alertWarmUp.toNanos(), ticker.read());
+    this.alerts = new AlertEvaluator(rules, tags, clock, alertWarmUp.toNanos(), registryErrors);
     List<SinkDispatcher> d = new ArrayList<>();
     java.util.Set<String> names = new java.util.HashSet<>();
     for (AlertSink sink : sinks) {
@@ -98,11 +98,28 @@ public final class RegistryCore {
       d.add(new SinkDispatcher(sink, name, alertQueueCapacity));
     }
     this.dispatchers = List.copyOf(d);
-    bindAlertMeters();
+    if (!rules.isEmpty() || !sinks.isEmpty()) {
+      try {
+        bindAlertMeters();
+      } catch (RuntimeException e) {
+        for (SinkDispatcher dispatcher : dispatchers) {
+          dispatcher.close(Duration.ZERO);
+        }
+        throw e;
+      }
+    }
   }
 
   /** Registers the alert meters: firing alerts, and per sink delivered/failed/dropped. */
   private void bindAlertMeters() {
+    for (MeterRegistry leaf : leafRegistries) {
+      if (leaf.find(MetricNames.ALERTS_FIRING).tags(commonTags).meters().stream()
+          .anyMatch(m -> m.getId().getTags().size() == commonTags.stream().count())) {
+        throw new IllegalArgumentException("another MonitorRegistry with alerts already exports "
+            + MetricNames.ALERTS_FIRING + " with the common tags " + commonTags + " to " + leaf
+            + "; give each registry a distinguishing common tag");
+      }
+    }
     for (MeterRegistry leaf : leafRegistries) {
       alertMeters.add(io.micrometer.core.instrument.Gauge.builder(MetricNames.ALERTS_FIRING,
               alerts, a -> a.active().size())
@@ -158,12 +175,7 @@ public final class RegistryCore {
     }
     try {
       List<AlertEvent> events = alerts.evaluate(snapshots.values(), now);
-      List<AlertEvent> firing = new ArrayList<>();
-      for (AlertEvent a : alerts.active()) {
-        if (!a.silenced()) {
-          firing.add(a);
-        }
-      }
+      List<AlertEvent> firing = alerts.deliveredFiring();
       for (SinkDispatcher d : dispatchers) {
         for (AlertEvent e : events) {
           d.offer(e);
@@ -412,10 +424,7 @@ public final class RegistryCore {
       for (Entry e : monitors.values()) {
         unbind(e);
       }
-      long deadline = System.nanoTime() + ALERT_DRAIN.toNanos();
-      for (SinkDispatcher d : dispatchers) {
-        d.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-      }
+      SinkDispatcher.closeAll(dispatchers, ALERT_DRAIN);
       for (io.micrometer.core.instrument.Meter m : alertMeters) {
         for (MeterRegistry leaf : leafRegistries) {
           leaf.remove(m);

@@ -55,7 +55,19 @@ final class SinkDispatcher {
   }
 
   void offerRefresh(List<AlertEvent> firing) {
-    if (sink.refreshes() && (closing || !queue.offer(List.copyOf(firing)))) {
+    boolean wants;
+    try {
+      wants = sink.refreshes();
+    } catch (RuntimeException e) {
+      failed.incrementAndGet();
+      return;
+    }
+    if (!wants) {
+      return;
+    }
+    // a refresh supersedes any older one still queued: only the newest list matters
+    queue.removeIf(item -> item instanceof List);
+    if (closing || !queue.offer(List.copyOf(firing))) {
       dropped.incrementAndGet();
     }
   }
@@ -84,7 +96,10 @@ final class SinkDispatcher {
         delivered.incrementAndGet();
       } catch (InterruptedException e) {
         failed.incrementAndGet();
-        return;
+        if (closing) {
+          return;
+        }
+        continue; // the sink's own interruption: this delivery failed, the thread goes on
       } catch (Throwable t) { // a sink's failure, whatever it is, stays on this thread
         failed.incrementAndGet();
         if (!warned) {
@@ -100,21 +115,57 @@ final class SinkDispatcher {
 
   /** Stops accepting, lets the queue drain until the deadline, then interrupts the thread. */
   void close(Duration deadline) {
-    closing = true;
-    try {
-      thread.join(deadline.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    closeAll(List.of(this), deadline);
+  }
+
+  /**
+   * Closes dispatchers within one overall deadline: all stop accepting at once, each drains
+   * while time is left, then the rest are interrupted and given a short, bounded moment to
+   * count their failure; whatever is still queued is counted as dropped. A sink that ignores
+   * interrupts keeps its (daemon) thread, but never delays the return past the deadline plus
+   * that moment.
+   */
+  static void closeAll(List<SinkDispatcher> dispatchers, Duration deadline) {
+    boolean interrupted = Thread.interrupted(); // joins below must really wait
+    long end = System.nanoTime() + deadline.toNanos();
+    for (SinkDispatcher d : dispatchers) {
+      d.closing = true;
     }
-    if (thread.isAlive()) {
-      thread.interrupt();
-      try {
-        thread.join(1_000); // a sink that honours interrupts counts its failure before we report
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    for (SinkDispatcher d : dispatchers) {
+      long leftMillis = (end - System.nanoTime()) / 1_000_000;
+      if (leftMillis > 0) {
+        try {
+          d.thread.join(leftMillis);
+        } catch (InterruptedException e) {
+          interrupted = true;
+          break;
+        }
       }
-      dropped.addAndGet(queue.size());
-      queue.clear();
+    }
+    long grace = System.nanoTime() + 200_000_000L;
+    for (SinkDispatcher d : dispatchers) {
+      if (d.thread.isAlive()) {
+        d.thread.interrupt();
+      }
+    }
+    for (SinkDispatcher d : dispatchers) {
+      long leftMillis = (grace - System.nanoTime()) / 1_000_000;
+      if (d.thread.isAlive() && leftMillis > 0) {
+        try {
+          d.thread.join(leftMillis);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      int left = 0;
+      Object item;
+      while ((item = d.queue.poll()) != null) {
+        left++;
+      }
+      d.dropped.addAndGet(left);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -125,7 +125,7 @@ class AlertmanagerSinkTest {
         .description("{model} fails {value} of calls").build();
     try (MonitorRegistry registry = MonitorRegistry.builder().ticker(ticker)
         .reportingInterval(Duration.ofSeconds(10)).alertWarmUp(Duration.ZERO)
-        .commonTag("service", "search").alertRule(rule)
+        .commonTag("service.name", "search").alertRule(rule)
         .alertSink(new AlertmanagerSink(base, Duration.ofSeconds(5))).build()) {
       ModelMonitor<Integer, Integer> monitor = registry.monitor("ctr", "v1");
       Function<Integer, Integer> model = monitor.decorateFunction(x -> {
@@ -150,7 +150,29 @@ class AlertmanagerSinkTest {
       assertThat(alert.path("labels").path("alertname").asText()).isEqualTo("ModelErrorRate");
       assertThat(alert.path("labels").path("severity").asText()).isEqualTo("critical");
       assertThat(alert.path("labels").path("team").asText()).isEqualTo("ranking");
-      assertThat(alert.path("labels").path("service").asText()).isEqualTo("search");
+      // Alertmanager refuses dots in label names: the sink sends service_name
+      assertThat(alert.path("labels").path("service_name").asText()).isEqualTo("search");
+      java.time.Instant endsAt = java.time.Instant.parse(alert.path("endsAt").asText());
+      assertThat(endsAt).as("valid for a while, refreshed every window")
+          .isAfter(java.time.Instant.now().plusSeconds(60));
+
+      // another breaching window refreshes it; still one alert, still active
+      for (int i = 0; i < 100; i++) {
+        try {
+          model.apply(i % 4 == 0 ? -1 : 1);
+        } catch (IllegalArgumentException expected) {
+          // 25% errors
+        }
+      }
+      nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+      registry.tickNow();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (registry.alertSinkStats().get(0).delivered() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(registry.alertSinkStats().get(0).delivered()).isGreaterThanOrEqualTo(2);
+      assertThat(listed()).singleElement().satisfies(a ->
+          assertThat(a.path("status").path("state").asText()).isEqualTo("active"));
       assertThat(alert.path("labels").path("version").asText()).isEqualTo("v1");
       assertThat(alert.path("annotations").path("description").asText())
           .isEqualTo("ctr fails 0.2500 of calls");

@@ -154,9 +154,100 @@ class WebhookSinkTest {
         .maxAttempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
     try {
       assertThatThrownBy(() -> sink.deliver(event())).isInstanceOf(HttpTimeoutException.class);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (requests.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(5); // the server records the second request on its own thread
+      }
       assertThat(requests).hasSize(2);
     } finally {
       release.countDown();
     }
+  }
+
+  @Test
+  void retryAfterIsReadAsSecondsOrAnHttpDate() {
+    Instant now = Instant.parse("2026-11-29T10:00:00Z");
+    assertThat(WebhookSink.retryAfterMillis("120", now)).contains(120_000L);
+    assertThat(WebhookSink.retryAfterMillis(" 0 ", now)).contains(0L);
+    assertThat(WebhookSink.retryAfterMillis("-1", now)).contains(0L);
+    assertThat(WebhookSink.retryAfterMillis("99999999999999999", now)).contains(Long.MAX_VALUE);
+    assertThat(WebhookSink.retryAfterMillis("Sun, 29 Nov 2026 10:00:03 GMT", now))
+        .contains(3_000L);
+    assertThat(WebhookSink.retryAfterMillis("Sun, 29 Nov 2026 09:59:00 GMT", now))
+        .contains(0L);
+    assertThat(WebhookSink.retryAfterMillis("soon", now)).isEmpty();
+    assertThat(WebhookSink.retryAfterMillis(null, now)).isEmpty();
+  }
+
+  @Test
+  void aRetryAfterLongerThanTheMaximumBackoffIsNotWaitedFor() throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/hook", exchange -> {
+      record(exchange);
+      exchange.getResponseHeaders().add("Retry-After", n.getAndIncrement() == 0 ? "3600" : "0");
+      exchange.sendResponseHeaders(429, -1);
+      exchange.close();
+    });
+    server.start();
+    URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+    WebhookSink sink = WebhookSink.builder(uri).maxAttempts(5)
+        .backoff(Duration.ofMillis(1), Duration.ofSeconds(1)).build();
+    assertThatThrownBy(() -> sink.deliver(event())).isInstanceOf(IOException.class)
+        .hasMessageContaining("3600000 ms");
+    assertThat(requests).hasSize(1);
+  }
+
+  @Test
+  void theServersRetryAfterDelayIsWaited() throws Exception {
+    URI uri = serveWithRetryAfter("1");
+    WebhookSink sink = WebhookSink.builder(uri).maxAttempts(3)
+        .backoff(Duration.ofMillis(1), Duration.ofSeconds(5)).build();
+    long begin = System.nanoTime();
+    sink.deliver(event());
+    assertThat(requests).hasSize(2);
+    assertThat((System.nanoTime() - begin) / 1_000_000).as("waited the server's 1 s")
+        .isGreaterThanOrEqualTo(950);
+  }
+
+  private URI serveWithRetryAfter(String value) throws IOException {
+    AtomicInteger n = new AtomicInteger();
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/hook", exchange -> {
+      record(exchange);
+      if (n.getAndIncrement() == 0) {
+        exchange.getResponseHeaders().add("Retry-After", value);
+        exchange.sendResponseHeaders(503, -1);
+      } else {
+        exchange.sendResponseHeaders(204, -1);
+      }
+      exchange.close();
+    });
+    server.start();
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+  }
+
+  @Test
+  void aRefusedConnectionIsRetriedThenFails() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort(); // closed again: nothing listens there
+    }
+    WebhookSink sink = WebhookSink.builder(URI.create("http://127.0.0.1:" + port + "/hook"))
+        .maxAttempts(3).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
+    assertThatThrownBy(() -> sink.deliver(event())).isInstanceOf(java.net.ConnectException.class);
+    assertThat(sink.retries()).isEqualTo(2);
+  }
+
+  @Test
+  void theBuilderRejectsNonsense() {
+    URI uri = URI.create("http://127.0.0.1:1/hook");
+    assertThatThrownBy(() -> WebhookSink.builder(uri).requestTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> WebhookSink.builder(uri).backoff(Duration.ofSeconds(2),
+        Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> WebhookSink.builder(uri).backoff(Duration.ofMillis(-1),
+        Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
   }
 }
