@@ -18,10 +18,13 @@ import io.modelmonitor.alert.Signals;
 import io.modelmonitor.drift.Baseline;
 import io.modelmonitor.schema.FeatureSchema;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -413,14 +416,77 @@ class MonitorHttpServerTest {
   }
 
   @Test
+  void slowClient_holdingAConnection_othersStillServed() throws Exception {
+    MonitorRegistry registry = registry(MonitorRegistry.builder());
+    MonitorHttpServer server = start(MonitorHttpServer.builder(registry).threads(2));
+    try (java.net.Socket slow = new java.net.Socket("127.0.0.1", server.port())) {
+      // half a request line, then silence: this holds one request thread
+      slow.getOutputStream().write("GET /api/mod".getBytes(StandardCharsets.US_ASCII));
+      slow.getOutputStream().flush();
+
+      for (int i = 0; i < 5; i++) {
+        assertThat(get(server, "/api/models").statusCode()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void withoutPrometheusOnTheClassPath_serverStartsAndServesJson() throws Throwable {
+    String classPath = System.getProperty("surefire.test.class.path",
+        System.getProperty("java.class.path"));
+    List<java.net.URL> urls = new ArrayList<>();
+    for (String entry : classPath.split(java.io.File.pathSeparator)) {
+      if (!entry.isEmpty() && !entry.contains("prometheus")) {
+        urls.add(java.nio.file.Path.of(entry).toUri().toURL());
+      }
+    }
+    try (java.net.URLClassLoader isolated = new java.net.URLClassLoader(
+        urls.toArray(new java.net.URL[0]), ClassLoader.getPlatformClassLoader())) {
+      assertThatThrownBy(() -> isolated.loadClass(
+          "io.micrometer.prometheusmetrics.PrometheusMeterRegistry"))
+          .isInstanceOf(ClassNotFoundException.class);
+      MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+      Class<?> registryType = isolated.loadClass("io.modelmonitor.MonitorRegistry");
+      Class<?> registryBuilder = isolated.loadClass("io.modelmonitor.MonitorRegistry$Builder");
+      Class<?> serverType = isolated.loadClass("io.modelmonitor.http.MonitorHttpServer");
+      Class<?> serverBuilder = isolated.loadClass(
+          "io.modelmonitor.http.MonitorHttpServer$Builder");
+      // method handles resolve one method each, as compiled code does (reflection would
+      // resolve every signature of the class)
+      Object builder = lookup.findStatic(registryType, "builder",
+          MethodType.methodType(registryBuilder)).invoke();
+      AutoCloseable isolatedRegistry = (AutoCloseable) lookup.findVirtual(registryBuilder,
+          "build", MethodType.methodType(registryType)).invoke(builder);
+      closeables.add(isolatedRegistry);
+      Object b = lookup.findStatic(serverType, "builder",
+          MethodType.methodType(serverBuilder, registryType)).invoke(isolatedRegistry);
+      AutoCloseable isolatedServer = (AutoCloseable) lookup.findVirtual(serverBuilder, "start",
+          MethodType.methodType(serverType)).invoke(b);
+      closeables.add(isolatedServer);
+      int port = (int) lookup.findVirtual(serverType, "port", MethodType.methodType(int.class))
+          .invoke(isolatedServer);
+
+      HttpResponse<String> models = client.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/api/models")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(models.statusCode()).isEqualTo(200);
+      assertThat(json(models)).isEmpty();
+      assertThat(metrics.statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
   void jsonViews_nonFiniteNumbers_writtenAsNull() throws Exception {
     JsonNode tree = STRICT.readTree("{\"a\":[1.5,2],\"b\":{\"c\":3}}");
     ((com.fasterxml.jackson.databind.node.ArrayNode) tree.get("a")).add(Double.NaN);
     ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("b"))
         .put("d", Double.POSITIVE_INFINITY);
 
-    String text = new String(JsonViews.bytes(JsonViews.finite(tree)),
-        java.nio.charset.StandardCharsets.UTF_8);
+    String text = new String(JsonViews.bytes(JsonViews.finite(tree)), StandardCharsets.UTF_8);
 
     assertThat(text).isEqualTo("{\"a\":[1.5,2,null],\"b\":{\"c\":3,\"d\":null}}");
   }
