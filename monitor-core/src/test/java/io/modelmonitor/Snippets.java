@@ -15,6 +15,7 @@ import io.modelmonitor.drift.FeatureDrift;
 import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.feedback.FeedbackPolicy;
 import io.modelmonitor.feedback.QualitySummary;
+import io.modelmonitor.http.MonitorHttpServer;
 import io.modelmonitor.schema.FeatureSchema;
 import io.modelmonitor.schema.InputShape;
 import io.modelmonitor.schema.SchemaPolicy;
@@ -178,6 +179,19 @@ final class Snippets {
         .build();
     // end::alerts[]
     return monitors;
+  }
+
+  static MonitorHttpServer http(MonitorRegistry monitors,
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus, int port)
+      throws IOException {
+    // tag::http[]
+    MonitorHttpServer http = MonitorHttpServer.builder(monitors) // binds 127.0.0.1 by default
+        .port(port)                                               // 0: any free port
+        .bearerToken(System.getenv().getOrDefault("MONITOR_TOKEN", "change-me"))
+        .prometheus(prometheus)                                   // optional: GET /metrics
+        .start();                                                 // close() stops it
+    // end::http[]
+    return http;
   }
 
   /** Stands in for the user's paging client. */

@@ -24,6 +24,27 @@ class SnippetsTest {
   }
 
   @Test
+  void httpSnippet_servesModelsWithTheToken() throws Exception {
+    var prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    String token = System.getenv().getOrDefault("MONITOR_TOKEN", "change-me");
+    try (MonitorRegistry monitors = MonitorRegistry.builder().meterRegistry(prometheus).build();
+        var http = Snippets.http(monitors, prometheus, 0)) {
+      monitors.monitor("ctr", "v1");
+      var client = java.net.http.HttpClient.newHttpClient();
+      var request = java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + http.port() + "/api/models"))
+          .header("Authorization", "Bearer " + token).build();
+
+      var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+
+      assertThat(http.address().getAddress().isLoopbackAddress()).isTrue();
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).contains("\"name\":\"ctr\"");
+    }
+  }
+
+  @Test
   void quickstart_runs_andRecordsTheCall() {
     Snippets.CtrModel model = new Snippets.CtrModel();
     float[] features = {1f, 2f, 3f};

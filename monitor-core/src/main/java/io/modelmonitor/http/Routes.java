@@ -1,0 +1,146 @@
+package io.modelmonitor.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.modelmonitor.ModelMonitor;
+import io.modelmonitor.MonitorRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one handler behind every path: authentication, then the method, then the route.
+ *
+ * <p>Order matters: an unauthenticated client learns nothing, not even which paths exist (401
+ * before 404 or 405). Model names are looked up in the registry only, never used as paths, so
+ * a name such as {@code ../x} is simply unknown.
+ */
+final class Routes implements HttpHandler {
+
+  static final String JSON = "application/json; charset=utf-8";
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String MODELS = "/api/models";
+  private static final Logger LOG = LoggerFactory.getLogger("io.modelmonitor.http");
+
+  private final MonitorRegistry registry;
+  private final Supplier<String> scrape;
+  /** SHA-256 of the expected header value, or null without a token. */
+  private final byte[] expectedAuthorization;
+
+  Routes(MonitorRegistry registry, Supplier<String> scrape, String bearerToken) {
+    this.registry = registry;
+    this.scrape = scrape;
+    this.expectedAuthorization = bearerToken == null ? null : sha256(bearerToken);
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try {
+      Headers h = exchange.getResponseHeaders();
+      h.set("Cache-Control", "no-store");
+      h.set("X-Content-Type-Options", "nosniff");
+      if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        h.set("WWW-Authenticate", "Bearer");
+        send(exchange, 401, JsonViews.error("unauthorized"));
+        return;
+      }
+      String method = exchange.getRequestMethod();
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        h.set("Allow", "GET, HEAD");
+        send(exchange, 405, JsonViews.error("method not allowed"));
+        return;
+      }
+      route(exchange, exchange.getRequestURI().getRawPath());
+    } catch (RuntimeException e) {
+      LOG.warn("ModelMonitor HTTP endpoint: {} {} failed", exchange.getRequestMethod(),
+          exchange.getRequestURI().getRawPath(), e);
+      if (exchange.getResponseCode() == -1) {
+        send(exchange, 500, JsonViews.error("internal error"));
+      }
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private void route(HttpExchange exchange, String path) throws IOException {
+    if (path.equals("/metrics")) {
+      if (scrape == null) {
+        send(exchange, 404, JsonViews.error("no Prometheus registry bound"));
+      } else {
+        send(exchange, 200, PROMETHEUS_TEXT, scrape.get().getBytes(StandardCharsets.UTF_8));
+      }
+    } else if (path.equals(MODELS)) {
+      send(exchange, 200, JsonViews.models(registry.monitors(), registry.activeAlerts()));
+    } else if (path.startsWith(MODELS + '/')) {
+      Optional<ModelMonitor<?, ?>> monitor = decode(path.substring(MODELS.length() + 1))
+          .flatMap(registry::find);
+      if (monitor.isPresent()) {
+        send(exchange, 200, JsonViews.snapshot(monitor.get()));
+      } else {
+        send(exchange, 404, JsonViews.error("unknown model"));
+      }
+    } else if (path.equals("/api/alerts")) {
+      send(exchange, 200, JsonViews.alerts(registry.activeAlerts(), registry.alertHistory()));
+    } else {
+      send(exchange, 404, JsonViews.error("not found"));
+    }
+  }
+
+  /** Percent-decodes one path segment ({@code +} stays a plus); empty if malformed. */
+  static Optional<String> decode(String rawSegment) {
+    if (rawSegment.isEmpty() || rawSegment.indexOf('/') >= 0) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(URLDecoder.decode(rawSegment.replace("+", "%2B"),
+          StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException malformed) {
+      return Optional.empty();
+    }
+  }
+
+  /** Compares hashes, so the time taken depends neither on the token nor on its length. */
+  private boolean authorized(String header) {
+    if (expectedAuthorization == null) {
+      return true;
+    }
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    return MessageDigest.isEqual(expectedAuthorization, sha256(header.substring(7).strip()));
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required on every Java platform", e);
+    }
+  }
+
+  private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    send(exchange, status, JSON, JsonViews.bytes(body));
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      exchange.sendResponseHeaders(status, -1);
+      return;
+    }
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+}
