@@ -476,6 +476,11 @@ class MonitorHttpServerTest {
       assertThat(models.statusCode()).isEqualTo(200);
       assertThat(json(models)).isEmpty();
       assertThat(metrics.statusCode()).isEqualTo(404);
+      // close while the isolated loader is open: closing may load more classes
+      closeables.remove(isolatedServer);
+      isolatedServer.close();
+      closeables.remove(isolatedRegistry);
+      isolatedRegistry.close();
     }
   }
 
