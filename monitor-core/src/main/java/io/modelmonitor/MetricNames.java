@@ -34,6 +34,9 @@ public final class MetricNames {
   /** Calls started and not yet finished. */
   public static final String ACTIVE = "model.predictions.active";
 
+  /** In-flight calls over {@code MonitorConfig.concurrencyLimit()}: a gauge, 1 = full. */
+  public static final String SATURATION = "model.predictions.saturation";
+
   /** Number of batch calls. */
   public static final String BATCHES = "model.prediction.batches";
 

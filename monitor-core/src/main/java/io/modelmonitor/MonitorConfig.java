@@ -35,6 +35,7 @@ public final class MonitorConfig {
   private final Duration violationLogInterval;
   private final DriftPolicy drift;
   private final FeedbackPolicy feedback;
+  private final int concurrencyLimit;
 
   private MonitorConfig(Builder b) {
     this.latencyLowest = b.latencyLowest;
@@ -48,6 +49,7 @@ public final class MonitorConfig {
     this.violationLogInterval = b.violationLogInterval;
     this.drift = b.drift;
     this.feedback = b.feedback;
+    this.concurrencyLimit = b.concurrencyLimit;
   }
 
   /**
@@ -89,7 +91,17 @@ public final class MonitorConfig {
         .schemaPolicy(config.schemaPolicy)
         .violationLogInterval(config.violationLogInterval)
         .drift(config.drift)
-        .feedback(config.feedback);
+        .feedback(config.feedback)
+        .concurrencyLimit(config.concurrencyLimit);
+  }
+
+  /**
+   * Returns the number of concurrent calls the model is provisioned for, or 0 when unknown.
+   *
+   * @return the limit behind {@code model.predictions.saturation}
+   */
+  public int concurrencyLimit() {
+    return concurrencyLimit;
   }
 
   /**
@@ -212,6 +224,7 @@ public final class MonitorConfig {
         && violationLogInterval.equals(that.violationLogInterval)
         && drift.equals(that.drift)
         && feedback.equals(that.feedback)
+        && concurrencyLimit == that.concurrencyLimit
         && latencyLowest.equals(that.latencyLowest)
         && latencyHighest.equals(that.latencyHighest)
         && latencyBuckets.equals(that.latencyBuckets);
@@ -220,7 +233,8 @@ public final class MonitorConfig {
   @Override
   public int hashCode() {
     return Objects.hash(latencyLowest, latencyHighest, latencyPrecision, latencyBuckets,
-        maxErrorTypes, maxBatchSize, maxThreadCells, schemaPolicy, violationLogInterval, drift, feedback);
+        maxErrorTypes, maxBatchSize, maxThreadCells, schemaPolicy, violationLogInterval, drift,
+        feedback, concurrencyLimit);
   }
 
   @Override
@@ -230,7 +244,7 @@ public final class MonitorConfig {
         + ", maxErrorTypes=" + maxErrorTypes + ", maxBatchSize=" + maxBatchSize
         + ", maxThreadCells=" + maxThreadCells + ", schemaPolicy=" + schemaPolicy
         + ", violationLogInterval=" + violationLogInterval + ", drift=" + drift
-        + ", feedback=" + feedback + '}';
+        + ", feedback=" + feedback + ", concurrencyLimit=" + concurrencyLimit + '}';
   }
 
   /** Builds a {@link MonitorConfig}. Not thread-safe; each setter validates at once. */
@@ -253,8 +267,26 @@ public final class MonitorConfig {
     private Duration violationLogInterval = Duration.ofSeconds(1);
     private DriftPolicy drift = DriftPolicy.DEFAULTS;
     private FeedbackPolicy feedback = FeedbackPolicy.DEFAULTS;
+    private int concurrencyLimit;
 
     private Builder() {}
+
+    /**
+     * Sets how many concurrent calls the model is provisioned for (a thread pool's size, an
+     * ONNX session pool, a rate limit): the monitor exports in-flight calls over this limit as
+     * {@code model.predictions.saturation}, so "slow because saturated" shows at a glance.
+     *
+     * @param limit 1 to 1,000,000, or 0 for unknown (no saturation gauge); default 0
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder concurrencyLimit(int limit) {
+      if (limit < 0 || limit > 1_000_000) {
+        throw new IllegalArgumentException("concurrencyLimit must be 0..1000000: " + limit);
+      }
+      this.concurrencyLimit = limit;
+      return this;
+    }
 
     /**
      * Sets how delayed feedback is joined and judged.

@@ -52,7 +52,8 @@ public final class MonitorRegistry implements AutoCloseable {
   private MonitorRegistry(Builder b) {
     this.core = new RegistryCore(b.ticker, b.clock, b.reportingInterval,
         Collections.unmodifiableMap(new LinkedHashMap<>(b.commonTags)), b.meterRegistry,
-        b.defaultConfig, b.alertRules, b.alertSinks, b.alertWarmUp, b.alertQueueCapacity);
+        b.defaultConfig, b.alertRules, b.alertSinks, b.alertWarmUp, b.alertQueueCapacity,
+        b.jvmMetrics);
   }
 
   /**
@@ -412,8 +413,23 @@ public final class MonitorRegistry implements AutoCloseable {
     private final List<AlertSink> alertSinks = new ArrayList<>();
     private Duration alertWarmUp = Duration.ofMinutes(1);
     private int alertQueueCapacity = 1_000;
+    private boolean jvmMetrics;
 
     private Builder() {}
+
+    /**
+     * Also binds Micrometer's JVM and system binders to the meter registry (heap and non-heap
+     * memory, GC pauses and allocation, threads, class loading, process and system CPU,
+     * uptime), with the common tags, so the model's latency can be read next to the resources
+     * of the process that serves it. Skip it when the service binds them already (Spring Boot
+     * Actuator does). {@link MonitorRegistry#close()} unbinds them.
+     *
+     * @return this builder
+     */
+    public Builder jvmMetrics() {
+      this.jvmMetrics = true;
+      return this;
+    }
 
     /**
      * Adds an alert rule, evaluated for every model it applies to each time a window closes.

@@ -103,6 +103,12 @@ final class MicrometerBinding {
     meters.add(Gauge.builder(MetricNames.ACTIVE, monitor, DefaultModelMonitor::inFlight)
         .description("Model calls started and not yet finished")
         .tags(tags).strongReference(true).register(registry));
+    int limit = monitor.config().concurrencyLimit();
+    if (limit > 0) {
+      meters.add(Gauge.builder(MetricNames.SATURATION, monitor, m -> (double) m.inFlight() / limit)
+          .description("Calls in flight over the configured concurrency limit (1 = full)")
+          .tags(tags).strongReference(true).register(registry));
+    }
 
     if (registerLatencyTimer) {
       meters.add(FunctionTimer.builder(MetricNames.LATENCY, monitor,

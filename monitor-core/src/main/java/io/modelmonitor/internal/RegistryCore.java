@@ -60,6 +60,9 @@ public final class RegistryCore {
   private final AlertEvaluator alerts;
   private final List<SinkDispatcher> dispatchers;
   private final List<io.micrometer.core.instrument.Meter> alertMeters = new ArrayList<>();
+  private final List<AutoCloseable> jvmCloseables = new ArrayList<>();
+  private final List<io.micrometer.core.instrument.Meter> jvmMeters = new ArrayList<>();
+  private MeterRegistry jvmRegistry;
   private ScheduledExecutorService reporter; // guarded by lifecycleLock
   private volatile boolean closed;
 
@@ -76,7 +79,7 @@ public final class RegistryCore {
 
   public RegistryCore(Ticker ticker, Clock clock, Duration interval, Map<String, String> tags,
       MeterRegistry meterRegistry, MonitorConfig defaultConfig, List<AlertRule> rules,
-      List<AlertSink> sinks, Duration alertWarmUp, int alertQueueCapacity) {
+      List<AlertSink> sinks, Duration alertWarmUp, int alertQueueCapacity, boolean jvmMetrics) {
     this.ticker = ticker;
     this.clock = clock;
     this.interval = interval;
@@ -98,6 +101,9 @@ public final class RegistryCore {
       d.add(new SinkDispatcher(sink, name, alertQueueCapacity));
     }
     this.dispatchers = List.copyOf(d);
+    if (jvmMetrics && meterRegistry != null) {
+      bindJvmMetrics(meterRegistry);
+    }
     if (!rules.isEmpty() || !sinks.isEmpty()) {
       try {
         bindAlertMeters();
@@ -108,6 +114,34 @@ public final class RegistryCore {
         throw e;
       }
     }
+  }
+
+  /**
+   * Binds Micrometer's own JVM and system binders (memory, GC, threads, class loading, CPU,
+   * uptime), remembering what they registered so {@link #close()} removes it again.
+   */
+  private void bindJvmMetrics(MeterRegistry registry) {
+    java.util.Set<io.micrometer.core.instrument.Meter.Id> before = new java.util.HashSet<>();
+    for (io.micrometer.core.instrument.Meter m : registry.getMeters()) {
+      before.add(m.getId());
+    }
+    io.micrometer.core.instrument.binder.jvm.JvmGcMetrics gc =
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics(commonTags);
+    gc.bindTo(registry);
+    jvmCloseables.add(gc);
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics(commonTags).bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics(commonTags).bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics(commonTags)
+        .bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics(commonTags)
+        .bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics(commonTags).bindTo(registry);
+    for (io.micrometer.core.instrument.Meter m : registry.getMeters()) {
+      if (!before.contains(m.getId())) {
+        jvmMeters.add(m);
+      }
+    }
+    jvmRegistry = registry;
   }
 
   /** Registers the alert meters: firing alerts, and per sink delivered/failed/dropped. */
@@ -429,6 +463,16 @@ public final class RegistryCore {
         for (MeterRegistry leaf : leafRegistries) {
           leaf.remove(m);
         }
+      }
+      for (AutoCloseable c : jvmCloseables) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          registryErrors.record(Cause.INTERNAL, "could not close a JVM metrics binder", e);
+        }
+      }
+      for (io.micrometer.core.instrument.Meter m : jvmMeters) {
+        jvmRegistry.remove(m);
       }
     }
     LOG.debug("MonitorRegistry closed with {} monitors", monitors.size());
