@@ -19,8 +19,12 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.modelmonitor.ModelMonitor;
 import io.modelmonitor.ModelSnapshot;
 import io.modelmonitor.alert.AlertEvent;
+import io.modelmonitor.alert.Signal;
+import io.modelmonitor.alert.Signals;
 import io.modelmonitor.schema.FeatureSpec;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +55,8 @@ final class JsonViews {
           .addSerializer(Duration.class, new SecondsSerializer())
           .addSerializer(Instant.class, ToStringSerializer.instance))
       .build();
+
+  private static final Signal PROCESS_CPU = Signals.processCpuLoad();
 
   private JsonViews() {}
 
@@ -123,6 +129,27 @@ final class JsonViews {
     List<AlertEvent> recent = history.subList(Math.max(0, history.size() - RECENT_ALERTS),
         history.size());
     n.set("recent", finite(MAPPER.valueToTree(recent)));
+    return n;
+  }
+
+  /**
+   * This JVM's resources: heap used, committed and maximum in bytes (maximum {@code null} when
+   * undefined), recent process CPU load 0..1 (the reading {@link Signals#processCpuLoad()} shares
+   * with alert rules), available processors and uptime in seconds.
+   */
+  static ObjectNode process() {
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("heap_used_bytes", heap.getUsed());
+    n.put("heap_committed_bytes", heap.getCommitted());
+    if (heap.getMax() < 0) {
+      n.putNull("heap_max_bytes");
+    } else {
+      n.put("heap_max_bytes", heap.getMax());
+    }
+    number(n, "process_cpu_load", PROCESS_CPU.value(null)); // a JVM signal: no snapshot read
+    n.put("available_processors", Runtime.getRuntime().availableProcessors());
+    number(n, "uptime_seconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1e3);
     return n;
   }
 

@@ -30,7 +30,13 @@ import java.util.function.Supplier;
  *   <li>{@code /api/models/{name}}: the model's {@link io.modelmonitor.ModelSnapshot} as JSON
  *       (the name percent-decoded; 404 with a JSON error for an unknown model);</li>
  *   <li>{@code /api/alerts}: {@code {"active": [...], "recent": [...]}}, the firing alerts and
- *       the last 100 alert events, oldest first.</li>
+ *       the last 100 alert events, oldest first;</li>
+ *   <li>{@code /api/process}: this JVM's heap (used, committed, maximum bytes), recent process
+ *       CPU load (0..1), available processors and uptime;</li>
+ *   <li>{@code /}: an HTML dashboard that polls the JSON routes every 5 seconds and draws, with
+ *       Chart.js served from this jar under {@code /static/}, latency percentiles and throughput
+ *       over time (kept in the browser), score tails against the baseline, drift per feature,
+ *       schema violations, firing alerts and resource usage.</li>
  * </ul>
  *
  * <p>JSON field names are snake_case, durations are in seconds, instants ISO-8601 strings, and
@@ -41,7 +47,11 @@ import java.util.function.Supplier;
  *
  * <p>The server binds to the loopback address unless told otherwise. With a bearer token every
  * request must carry {@code Authorization: Bearer <token>}, else it gets 401 with
- * {@code WWW-Authenticate: Bearer}; the token is compared in constant time. There is no TLS:
+ * {@code WWW-Authenticate: Bearer}; the token is compared in constant time. The dashboard page
+ * and its fixed files under {@code /static/} hold no data and need no token; the page reads the
+ * token from its URL fragment ({@code http://host:port/#token=<token>}, which browsers never
+ * send to the server) and sends it with each request to the JSON routes. The page carries a
+ * strict {@code Content-Security-Policy} (only this origin, no inline script). There is no TLS:
  * expose the endpoint beyond the host only behind a proxy that terminates it.
  *
  * <p>Requests run on a small pool of daemon threads ({@link Builder#threads(int)}) with a

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one handler behind every path: authentication, then the method, then the route.
  *
- * <p>Order matters: an unauthenticated client learns nothing, not even which paths exist (401
+ * <p>Order matters: apart from the dashboard's fixed files (which hold no data, see
+ * {@link Dashboard}), an unauthenticated client learns nothing, not even which paths exist (401
  * before 404 or 405). Model names are looked up in the registry only, never used as paths, so
  * a name such as {@code ../x} is simply unknown.
  */
@@ -48,7 +49,9 @@ final class Routes implements HttpHandler {
       Headers h = exchange.getResponseHeaders();
       h.set("Cache-Control", "no-store");
       h.set("X-Content-Type-Options", "nosniff");
-      if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      String path = exchange.getRequestURI().getRawPath();
+      Dashboard.File file = Dashboard.find(path);
+      if (file == null && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
         h.set("WWW-Authenticate", "Bearer");
         send(exchange, 401, JsonViews.error("unauthorized"));
         return;
@@ -59,7 +62,12 @@ final class Routes implements HttpHandler {
         send(exchange, 405, JsonViews.error("method not allowed"));
         return;
       }
-      route(exchange, exchange.getRequestURI().getRawPath());
+      if (file != null) {
+        h.set("Content-Security-Policy", Dashboard.CONTENT_SECURITY_POLICY);
+        send(exchange, 200, file.contentType(), file.body());
+      } else {
+        route(exchange, path);
+      }
     } catch (RuntimeException e) {
       LOG.warn("ModelMonitor HTTP endpoint: {} {} failed", exchange.getRequestMethod(),
           exchange.getRequestURI().getRawPath(), e);
@@ -88,6 +96,8 @@ final class Routes implements HttpHandler {
       } else {
         send(exchange, 404, JsonViews.error("unknown model"));
       }
+    } else if (path.equals("/api/process")) {
+      send(exchange, 200, JsonViews.process());
     } else if (path.equals("/api/alerts")) {
       send(exchange, 200, JsonViews.alerts(registry.activeAlerts(), registry.alertHistory()));
     } else {
