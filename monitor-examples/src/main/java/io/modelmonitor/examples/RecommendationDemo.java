@@ -155,6 +155,10 @@ public final class RecommendationDemo {
       return 0.5f;
     }, remote);
 
+    io.modelmonitor.http.MonitorHttpServer http = io.modelmonitor.http.MonitorHttpServer
+        .builder(monitors).prometheus(prometheus).start(); // 127.0.0.1, a free port
+    out.printf(Locale.ROOT, "dashboard: http://127.0.0.1:%d/  (JSON: /api/models, /api/alerts; "
+        + "Prometheus: /metrics) while the demo runs%n", http.port());
     out.printf(Locale.ROOT, "serving traffic for %ds on 4 threads; one line per model per "
         + "1-second window%n", duration.toSeconds());
     ExecutorService workers = Executors.newFixedThreadPool(4, daemon("request"));
@@ -232,6 +236,13 @@ public final class RecommendationDemo {
             || l.contains("le=\"+Inf\""))
         .forEach(out::println);
     out.println();
+    java.net.http.HttpResponse<String> api = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+            + http.port() + "/api/alerts")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    out.printf(Locale.ROOT, "GET /api/alerts -> HTTP %d, %d bytes of JSON%n", api.statusCode(),
+        api.body().length());
+    http.close();
     out.println("closing the registry; the last, partial window is flushed to the listeners:");
     monitors.close();
     out.println();

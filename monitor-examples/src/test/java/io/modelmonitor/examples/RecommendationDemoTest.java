@@ -42,6 +42,8 @@ class RecommendationDemoTest {
     // the promotion moves prices past the PriceDrift rule: it fires once, through the sink
     assertThat(report).containsOnlyOnce("[alert] FIRING PriceDrift ctr: price distribution of "
         + "ctr moved").contains("alert history (");
+    assertThat(report).containsPattern("dashboard: http://127\\.0\\.0\\.1:\\d+/")
+        .contains("GET /api/alerts -> HTTP 200");
     assertThat(report).contains("[window] ctr").contains("since start:")
         .contains("model_prediction_latency_seconds_bucket{")
         .contains("model_predictions_total{")
