@@ -2,6 +2,7 @@ package io.modelmonitor;
 
 import io.modelmonitor.drift.DriftPolicy;
 import io.modelmonitor.feedback.FeedbackPolicy;
+import io.modelmonitor.report.PredictionLogPolicy;
 import io.modelmonitor.schema.SchemaPolicy;
 import java.time.Duration;
 import java.util.Arrays;
@@ -35,6 +36,7 @@ public final class MonitorConfig {
   private final Duration violationLogInterval;
   private final DriftPolicy drift;
   private final FeedbackPolicy feedback;
+  private final PredictionLogPolicy predictionLog;
 
   private MonitorConfig(Builder b) {
     this.latencyLowest = b.latencyLowest;
@@ -48,6 +50,7 @@ public final class MonitorConfig {
     this.violationLogInterval = b.violationLogInterval;
     this.drift = b.drift;
     this.feedback = b.feedback;
+    this.predictionLog = b.predictionLog;
   }
 
   /**
@@ -89,7 +92,8 @@ public final class MonitorConfig {
         .schemaPolicy(config.schemaPolicy)
         .violationLogInterval(config.violationLogInterval)
         .drift(config.drift)
-        .feedback(config.feedback);
+        .feedback(config.feedback)
+        .predictionLog(config.predictionLog);
   }
 
   /**
@@ -195,6 +199,15 @@ public final class MonitorConfig {
     return feedback;
   }
 
+  /**
+   * Returns which calls the structured prediction log writes.
+   *
+   * @return the policy; {@link PredictionLogPolicy#OFF} by default
+   */
+  public PredictionLogPolicy predictionLog() {
+    return predictionLog;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -212,6 +225,7 @@ public final class MonitorConfig {
         && violationLogInterval.equals(that.violationLogInterval)
         && drift.equals(that.drift)
         && feedback.equals(that.feedback)
+        && predictionLog.equals(that.predictionLog)
         && latencyLowest.equals(that.latencyLowest)
         && latencyHighest.equals(that.latencyHighest)
         && latencyBuckets.equals(that.latencyBuckets);
@@ -220,7 +234,8 @@ public final class MonitorConfig {
   @Override
   public int hashCode() {
     return Objects.hash(latencyLowest, latencyHighest, latencyPrecision, latencyBuckets,
-        maxErrorTypes, maxBatchSize, maxThreadCells, schemaPolicy, violationLogInterval, drift, feedback);
+        maxErrorTypes, maxBatchSize, maxThreadCells, schemaPolicy, violationLogInterval, drift, feedback,
+        predictionLog);
   }
 
   @Override
@@ -230,7 +245,7 @@ public final class MonitorConfig {
         + ", maxErrorTypes=" + maxErrorTypes + ", maxBatchSize=" + maxBatchSize
         + ", maxThreadCells=" + maxThreadCells + ", schemaPolicy=" + schemaPolicy
         + ", violationLogInterval=" + violationLogInterval + ", drift=" + drift
-        + ", feedback=" + feedback + '}';
+        + ", feedback=" + feedback + ", predictionLog=" + predictionLog + '}';
   }
 
   /** Builds a {@link MonitorConfig}. Not thread-safe; each setter validates at once. */
@@ -253,8 +268,20 @@ public final class MonitorConfig {
     private Duration violationLogInterval = Duration.ofSeconds(1);
     private DriftPolicy drift = DriftPolicy.DEFAULTS;
     private FeedbackPolicy feedback = FeedbackPolicy.DEFAULTS;
+    private PredictionLogPolicy predictionLog = PredictionLogPolicy.OFF;
 
     private Builder() {}
+
+    /**
+     * Sets which calls the structured prediction log writes (see {@link PredictionLogPolicy}).
+     *
+     * @param policy the policy; default {@link PredictionLogPolicy#OFF}
+     * @return this builder
+     */
+    public Builder predictionLog(PredictionLogPolicy policy) {
+      this.predictionLog = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
 
     /**
      * Sets how delayed feedback is joined and judged.
