@@ -11,6 +11,11 @@ import java.util.Objects;
  * marked {@code sensitive()} never appear in clear: they are left out ({@link Sensitive#DROP}) or
  * replaced by a keyed hash ({@link Sensitive#HASH}).
  *
+ * <p>Logged are the calls made through the {@code decorateX}/{@code executeX} verbs of a
+ * {@code ModelMonitor}, batches excepted; hand-recorded calls ({@code start}/{@code succeeded},
+ * {@code record}) have neither input nor output and are not logged. Suppliers and completion
+ * stages have no input, so their lines carry no request id and no features.
+ *
  * <p>The sampling decision is one random draw on the calling thread and allocates nothing; only
  * a logged call builds its line (and allocates). Logging never throws into the monitored call:
  * failures are counted in {@code model.monitor.errors{cause="internal"}}.
