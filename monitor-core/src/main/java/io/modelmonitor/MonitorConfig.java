@@ -2,6 +2,7 @@ package io.modelmonitor;
 
 import io.modelmonitor.drift.DriftPolicy;
 import io.modelmonitor.feedback.FeedbackPolicy;
+import io.modelmonitor.report.PredictionLogPolicy;
 import io.modelmonitor.schema.SchemaPolicy;
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,6 +37,7 @@ public final class MonitorConfig {
   private final DriftPolicy drift;
   private final FeedbackPolicy feedback;
   private final int concurrencyLimit;
+  private final PredictionLogPolicy predictionLog;
 
   private MonitorConfig(Builder b) {
     this.latencyLowest = b.latencyLowest;
@@ -50,6 +52,7 @@ public final class MonitorConfig {
     this.drift = b.drift;
     this.feedback = b.feedback;
     this.concurrencyLimit = b.concurrencyLimit;
+    this.predictionLog = b.predictionLog;
   }
 
   /**
@@ -92,7 +95,8 @@ public final class MonitorConfig {
         .violationLogInterval(config.violationLogInterval)
         .drift(config.drift)
         .feedback(config.feedback)
-        .concurrencyLimit(config.concurrencyLimit);
+        .concurrencyLimit(config.concurrencyLimit)
+        .predictionLog(config.predictionLog);
   }
 
   /**
@@ -207,6 +211,15 @@ public final class MonitorConfig {
     return feedback;
   }
 
+  /**
+   * Returns which calls the structured prediction log writes.
+   *
+   * @return the policy; {@link PredictionLogPolicy#OFF} by default
+   */
+  public PredictionLogPolicy predictionLog() {
+    return predictionLog;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -225,6 +238,7 @@ public final class MonitorConfig {
         && drift.equals(that.drift)
         && feedback.equals(that.feedback)
         && concurrencyLimit == that.concurrencyLimit
+        && predictionLog.equals(that.predictionLog)
         && latencyLowest.equals(that.latencyLowest)
         && latencyHighest.equals(that.latencyHighest)
         && latencyBuckets.equals(that.latencyBuckets);
@@ -234,7 +248,7 @@ public final class MonitorConfig {
   public int hashCode() {
     return Objects.hash(latencyLowest, latencyHighest, latencyPrecision, latencyBuckets,
         maxErrorTypes, maxBatchSize, maxThreadCells, schemaPolicy, violationLogInterval, drift,
-        feedback, concurrencyLimit);
+        feedback, concurrencyLimit, predictionLog);
   }
 
   @Override
@@ -244,7 +258,8 @@ public final class MonitorConfig {
         + ", maxErrorTypes=" + maxErrorTypes + ", maxBatchSize=" + maxBatchSize
         + ", maxThreadCells=" + maxThreadCells + ", schemaPolicy=" + schemaPolicy
         + ", violationLogInterval=" + violationLogInterval + ", drift=" + drift
-        + ", feedback=" + feedback + ", concurrencyLimit=" + concurrencyLimit + '}';
+        + ", feedback=" + feedback + ", concurrencyLimit=" + concurrencyLimit
+        + ", predictionLog=" + predictionLog + '}';
   }
 
   /** Builds a {@link MonitorConfig}. Not thread-safe; each setter validates at once. */
@@ -268,6 +283,7 @@ public final class MonitorConfig {
     private DriftPolicy drift = DriftPolicy.DEFAULTS;
     private FeedbackPolicy feedback = FeedbackPolicy.DEFAULTS;
     private int concurrencyLimit;
+    private PredictionLogPolicy predictionLog = PredictionLogPolicy.OFF;
 
     private Builder() {}
 
@@ -285,6 +301,17 @@ public final class MonitorConfig {
         throw new IllegalArgumentException("concurrencyLimit must be 0..1000000: " + limit);
       }
       this.concurrencyLimit = limit;
+      return this;
+    }
+
+    /**
+     * Sets which calls the structured prediction log writes (see {@link PredictionLogPolicy}).
+     *
+     * @param policy the policy; default {@link PredictionLogPolicy#OFF}
+     * @return this builder
+     */
+    public Builder predictionLog(PredictionLogPolicy policy) {
+      this.predictionLog = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -139,4 +139,27 @@ class AllocationTest {
       assertThat(bytes).isZero();
     }
   }
+
+  @Test
+  void predictionLogOn_callNotSampled_allocatesZeroBytes() {
+    // 1e-12 per call: the chance that one of these 1.2M calls is sampled is about 1e-6
+    MonitorConfig config = MonitorConfig.custom().predictionLog(
+        io.modelmonitor.report.PredictionLogPolicy.sampled(1e-12).withAlwaysLogErrors(true))
+        .build();
+    try (MonitorRegistry registry = MonitorRegistry.builder().defaultConfig(config).build()) {
+      ModelMonitor<float[], Float> monitor = registry.monitor("ctr", "v1");
+      Float score = 0.25f;
+      Function<float[], Float> model = monitor.decorateFunction(features -> score);
+      float[] input = new float[20];
+      float[] sink = new float[1];
+      long bytes = io.modelmonitor.testing.Allocations.allocatedBy(3, () -> {
+        for (int i = 0; i < 300_000; i++) {
+          sink[0] += model.apply(input);
+        }
+      });
+      assertThat(bytes).as("bytes allocated with the prediction log on, calls not sampled")
+          .isZero();
+      assertThat(monitor.snapshot().totalOutcomes().success()).isEqualTo(4 * 300_000L);
+    }
+  }
 }

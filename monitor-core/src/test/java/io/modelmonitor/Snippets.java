@@ -16,6 +16,8 @@ import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.feedback.FeedbackPolicy;
 import io.modelmonitor.feedback.QualitySummary;
 import io.modelmonitor.http.MonitorHttpServer;
+import io.modelmonitor.report.LogReporter;
+import io.modelmonitor.report.PredictionLogPolicy;
 import io.modelmonitor.schema.FeatureSchema;
 import io.modelmonitor.schema.InputShape;
 import io.modelmonitor.schema.SchemaPolicy;
@@ -192,6 +194,18 @@ final class Snippets {
         .start();                                                 // close() stops it
     // end::http[]
     return http;
+  }
+
+  static MonitorConfig logs(MonitorRegistry registry) {
+    // tag::logs[]
+    registry.addSnapshotListener(LogReporter.create(registry)); // INFO io.modelmonitor.report
+    MonitorConfig config = MonitorConfig.custom()
+        .predictionLog(PredictionLogPolicy.sampled(0.01)        // 1% of calls...
+            .withAlwaysLogErrors(true)                          // ...and every failure
+            .withSensitiveHashed(System.getenv("LOG_HASH_KEY"))) // or withSensitiveDropped()
+        .build();
+    // end::logs[]
+    return config;
   }
 
   /** Stands in for the user's paging client. */

@@ -121,6 +121,22 @@ class SnippetsTest {
   }
 
   @Test
+  void logsSnippet_addsTheReporterAndConfiguresTheSampledLog() {
+    try (MonitorRegistry monitors = MonitorRegistry.builder().build();
+        io.modelmonitor.testing.CapturedLog log = new io.modelmonitor.testing.CapturedLog()) {
+      MonitorConfig config = Snippets.logs(monitors);
+      assertThat(config.predictionLog().sampleRate()).isEqualTo(0.01);
+      assertThat(config.predictionLog().alwaysLogErrors()).isTrue();
+      assertThat(config.predictionLog().sensitive())
+          .isEqualTo(io.modelmonitor.report.PredictionLogPolicy.Sensitive.HASH);
+      monitors.monitor("ctr", "v7", config).record(1_000_000);
+      monitors.tickNow();
+      assertThat(log.info("io.modelmonitor.report")).singleElement().asString()
+          .startsWith("model=ctr version=v7 ").contains(" calls=1 ");
+    }
+  }
+
+  @Test
   void readme_containsEverySnippetVerbatim() throws IOException {
     String source = Files.readString(
         Path.of("src/test/java/io/modelmonitor/Snippets.java"));

@@ -76,6 +76,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   private final FeedbackJoiner joiner;
   private final Function<? super I, ?> requestIds;
   private final int stride;
+  /** Null when the prediction log is off. */
+  private final PredictionLogger<I, O> predictions;
 
   /** Guarded by {@code recordings.lock}. */
   private long windowStartTicks;
@@ -142,6 +144,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       throw new IllegalArgumentException("model '" + name + "': a request id needs a score or "
           + "ranked prediction spec to remember what was predicted");
     }
+    this.predictions = PredictionLogger.create(config.predictionLog(), name, version, clock,
+        schema, prediction, requestIds, errors);
     this.recordings = new Recordings(layout, errorTypes.slotCount(), violationCells,
         maxBatchSize, config.maxThreadCells(), tracker);
     this.createdTicks = ticker.read();
@@ -220,14 +224,20 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     long start = now();
     try {
       O result = function.apply(input);
-      exitSuccess(cell, start);
+      long latency = exitSuccess(cell, start);
       if (sampled) {
         observeOutput(cell, result);
       }
       rememberFor(input, result);
+      if (predictions != null && predictions.sampled(false)) {
+        predictions.log(true, input, result, PredictionLogger.SUCCESS, null, latency);
+      }
       return result;
     } catch (RuntimeException e) {
-      exitError(cell, start, e);
+      long latency = exitError(cell, start, e);
+      if (predictions != null && predictions.sampled(true)) {
+        predictions.log(true, input, null, PredictionLogger.ERROR, e.getClass(), latency);
+      }
       throw e;
     } finally {
       release(cell);
@@ -241,11 +251,17 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     long start = now();
     try {
       O result = supplier.get();
-      exitSuccess(cell, start);
+      long latency = exitSuccess(cell, start);
       maybeObserveOutput(cell, result);
+      if (predictions != null && predictions.sampled(false)) {
+        predictions.log(false, null, result, PredictionLogger.SUCCESS, null, latency);
+      }
       return result;
     } catch (RuntimeException e) {
-      exitError(cell, start, e);
+      long latency = exitError(cell, start, e);
+      if (predictions != null && predictions.sampled(true)) {
+        predictions.log(false, null, null, PredictionLogger.ERROR, e.getClass(), latency);
+      }
       throw e;
     } finally {
       release(cell);
@@ -262,14 +278,20 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     long start = now();
     try {
       O result = function.apply(input);
-      exitSuccess(cell, start);
+      long latency = exitSuccess(cell, start);
       if (sampled) {
         observeOutput(cell, result);
       }
       rememberFor(input, result);
+      if (predictions != null && predictions.sampled(false)) {
+        predictions.log(true, input, result, PredictionLogger.SUCCESS, null, latency);
+      }
       return result;
     } catch (Exception e) { // precise rethrow: only E or unchecked can arrive here
-      exitError(cell, start, e);
+      long latency = exitError(cell, start, e);
+      if (predictions != null && predictions.sampled(true)) {
+        predictions.log(true, input, null, PredictionLogger.ERROR, e.getClass(), latency);
+      }
       throw e;
     } finally {
       release(cell);
@@ -283,11 +305,17 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     long start = now();
     try {
       O result = supplier.get();
-      exitSuccess(cell, start);
+      long latency = exitSuccess(cell, start);
       maybeObserveOutput(cell, result);
+      if (predictions != null && predictions.sampled(false)) {
+        predictions.log(false, null, result, PredictionLogger.SUCCESS, null, latency);
+      }
       return result;
     } catch (Exception e) {
-      exitError(cell, start, e);
+      long latency = exitError(cell, start, e);
+      if (predictions != null && predictions.sampled(true)) {
+        predictions.log(false, null, null, PredictionLogger.ERROR, e.getClass(), latency);
+      }
       throw e;
     } finally {
       release(cell);
@@ -573,6 +601,10 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       throw e;
     }
     if (violations > 0 && policy == SchemaPolicy.REJECT) {
+      if (predictions != null && predictions.sampled(true)) {
+        predictions.log(true, input, null, PredictionLogger.REJECTED,
+            SchemaViolationException.class, -1);
+      }
       reject(cell, List.of(input), List.of(0));
     }
   }
@@ -820,28 +852,33 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     return latencyNanos;
   }
 
-  private void exitSuccess(RecordingCell cell, long start) {
+  /** Records a success; returns its latency, or -1 when none was recorded. */
+  private long exitSuccess(RecordingCell cell, long start) {
     if (cell == null) {
-      return;
+      return -1;
     }
     try {
       long latency = latencySince(start);
       if (latency >= 0) {
         cell.recordSuccess(latency);
       }
+      return latency;
     } catch (RuntimeException e) {
       errors.record(Cause.INTERNAL, "could not record success", e);
+      return -1;
     }
   }
 
-  private void exitError(RecordingCell cell, long start, Throwable error) {
+  /** Records a failure; returns its latency, or -1 when none was recorded. */
+  private long exitError(RecordingCell cell, long start, Throwable error) {
     if (cell == null) {
-      return;
+      return -1;
     }
     long latency = latencySince(start);
     if (latency >= 0) {
       recordErrorSafely(cell, latency, error);
     }
+    return latency;
   }
 
   private void recordErrorSafely(RecordingCell cell, long latency, Throwable error) {
@@ -898,10 +935,17 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     RecordingCell cell = cellOrNull();
     try {
       if (failure == null) {
-        exitSuccess(cell, start);
+        long latency = exitSuccess(cell, start);
         maybeObserveOutput(cell, value);
+        if (predictions != null && predictions.sampled(false)) {
+          predictions.log(false, null, value, PredictionLogger.SUCCESS, null, latency);
+        }
       } else if (!(ErrorTypes.unwrap(failure) instanceof Error)) {
-        exitError(cell, start, failure);
+        long latency = exitError(cell, start, failure);
+        if (predictions != null && predictions.sampled(true)) {
+          predictions.log(false, null, null, PredictionLogger.ERROR,
+              ErrorTypes.unwrap(failure).getClass(), latency);
+        }
       } // an Error is not an outcome, as on the synchronous path: only release the call
     } finally {
       release(cell);
