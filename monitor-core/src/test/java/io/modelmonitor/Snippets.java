@@ -9,6 +9,10 @@ import io.modelmonitor.alert.LogSink;
 import io.modelmonitor.alert.Severity;
 import io.modelmonitor.alert.Signals;
 import io.modelmonitor.alert.WebhookSink;
+import io.modelmonitor.annotation.Features;
+import io.modelmonitor.annotation.Monitored;
+import io.modelmonitor.annotation.MonitoredProxy;
+import io.modelmonitor.annotation.RequestId;
 import io.modelmonitor.drift.Baseline;
 import io.modelmonitor.drift.DriftStatistic;
 import io.modelmonitor.drift.FeatureDrift;
@@ -181,6 +185,26 @@ final class Snippets {
         .build();
     // end::alerts[]
     return monitors;
+  }
+
+  // tag::annotated[]
+  interface CtrScorer {
+    @Monitored(model = "ctr", version = "v7")
+    double score(@Features float[] features, @RequestId String requestId);
+  }
+  // end::annotated[]
+
+  static CtrScorer annotated(MonitorRegistry monitors, FeatureSchema<float[]> schema,
+      CtrScorer onnxScorer) {
+    // tag::proxy[]
+    monitors.<float[], Double>monitorBuilder("ctr", "v7")   // the monitor comes first
+        .schema(schema)
+        .prediction(PredictionSpec.score(Double::doubleValue))
+        .build();
+    CtrScorer scorer = MonitoredProxy.create(CtrScorer.class, onnxScorer, monitors);
+    double score = scorer.score(new float[] {0.3f, 0.7f}, "req-42"); // monitored, remembered
+    // end::proxy[]
+    return scorer;
   }
 
   static MonitorHttpServer http(MonitorRegistry monitors,

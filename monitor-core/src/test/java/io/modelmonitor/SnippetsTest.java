@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import io.modelmonitor.schema.FeatureSchema;
+import io.modelmonitor.schema.ViolationKind;
 import org.junit.jupiter.api.Test;
 
 class SnippetsTest {
@@ -41,6 +43,22 @@ class SnippetsTest {
       assertThat(http.address().getAddress().isLoopbackAddress()).isTrue();
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).contains("\"name\":\"ctr\"");
+    }
+  }
+
+  @Test
+  void annotatedSnippet_monitorsAndRemembersThroughTheProxy() {
+    try (MonitorRegistry monitors = MonitorRegistry.builder().build()) {
+      FeatureSchema<float[]> schema = FeatureSchema.forFloatArray("a", "b")
+          .numeric("a", f -> f.range(0, 1)).numeric("b", f -> f.range(0, 0.5)).build();
+      Snippets.CtrScorer scorer = Snippets.annotated(monitors, schema,
+          (features, id) -> features[0] + features[1]);
+      assertThat(scorer.score(new float[] {0.1f, 0.2f}, "req-43")).isCloseTo(0.3,
+          org.assertj.core.data.Offset.offset(1e-6));
+      ModelSnapshot s = monitors.find("ctr").orElseThrow().snapshot();
+      assertThat(s.totalOutcomes().success()).isEqualTo(2);
+      assertThat(s.totalViolations().count("b", ViolationKind.OUT_OF_RANGE)).isEqualTo(1);
+      assertThat(s.totalQuality().joins().remembered()).isEqualTo(2);
     }
   }
 

@@ -1196,4 +1196,14 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   public String toString() {
     return "ModelMonitor{" + name + ':' + version + '}';
   }
+
+  /** Whether the monitor reads request ids from its inputs itself (not API). */
+  public boolean readsRequestIds() {
+    return requestIds != null;
+  }
+
+  /** Whether {@link #remember} keeps predictions: a score or ranked spec (not API). */
+  public boolean remembersPredictions() {
+    return joiner != null;
+  }
 }
