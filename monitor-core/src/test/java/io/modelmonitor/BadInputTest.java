@@ -153,4 +153,19 @@ class BadInputTest {
         .hasSameHashCodeAs(custom);
     assertThat(MonitorConfig.ofDefaults().latencyBuckets()).hasSize(16);
   }
+
+  @Test
+  void aNullInputUnderRejectIsRejectedCleanly() {
+    io.modelmonitor.schema.FeatureSchema<float[]> schema = io.modelmonitor.schema.FeatureSchema
+        .forFloatArray("a").build();
+    ModelMonitor<float[], Float> strict = registry.monitor("strict", "v1", schema,
+        MonitorConfig.custom().schemaPolicy(io.modelmonitor.schema.SchemaPolicy.REJECT)
+            .concurrencyLimit(4).build());
+    java.util.function.Function<float[], Float> model = strict.decorateFunction(x -> x[0]);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.apply(null))
+        .isInstanceOf(io.modelmonitor.schema.SchemaViolationException.class);
+    ModelSnapshot s = strict.snapshot();
+    org.assertj.core.api.Assertions.assertThat(s.inFlight()).isZero();
+    org.assertj.core.api.Assertions.assertThat(s.totalOutcomes().rejected()).isEqualTo(1);
+  }
 }

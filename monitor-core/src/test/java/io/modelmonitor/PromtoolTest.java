@@ -142,7 +142,7 @@ class PromtoolTest {
     assertThat(promtool("check", "rules", "modelmonitor-alerts.yml"))
         .contains("SUCCESS: 7 rules found");
     assertThat(promtool("check", "rules", "modelmonitor-drift.yml"))
-        .contains("SUCCESS: 4 rules found");
+        .contains("SUCCESS: 5 rules found");
     assertThat(promtool("test", "rules", "modelmonitor-alerts.test.yml")).contains("SUCCESS");
   }
 
@@ -245,6 +245,27 @@ class PromtoolTest {
           r[0].close();
         }
       }
+    }
+  }
+
+  @Test
+  void sensitiveFeaturesExportNoBinCounts() {
+    FeatureSchema<Request> schema = FeatureSchema.forRecord(Request.class).exclude("id")
+        .categorical("category", f -> f.sensitive()).build();
+    List<Request> training = requests(1_000, 1, 0);
+    Baseline baseline = Baseline.builder().features(training, schema).build();
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (MonitorRegistry registry = MonitorRegistry.builder().meterRegistry(prometheus)
+        .build()) {
+      Function<Request, Double> model = registry.<Request, Double>monitorBuilder("ctr", "v1")
+          .schema(schema).baseline(baseline).build().decorateFunction(q -> 0.5);
+      model.apply(training.get(0));
+      String scrape = prometheus.scrape();
+      assertThat(scrape).contains("model_drift_bin_observations_total{bin=\"missing\","
+          + "feature=\"price\"");
+      assertThat(scrape).doesNotContain("model_drift_bin_observations_total{bin=\"0\","
+          + "feature=\"category\"").doesNotContain("feature=\"category\",model=\"ctr\","
+          + "version=\"v1\"} 1.0");
     }
   }
 }

@@ -208,12 +208,12 @@ final class Snippets {
   }
 
   static MonitorHttpServer http(MonitorRegistry monitors,
-      io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus, int port)
-      throws IOException {
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus, int port,
+      String secretFromYourVault) throws IOException {
     // tag::http[]
     MonitorHttpServer http = MonitorHttpServer.builder(monitors) // binds 127.0.0.1 by default
         .port(port)                                               // 0: any free port
-        .bearerToken(System.getenv().getOrDefault("MONITOR_TOKEN", "change-me"))
+        .bearerToken(secretFromYourVault)                         // optional; never a default
         .prometheus(prometheus)                                   // optional: GET /metrics
         .start();                                                 // close() stops it
     // end::http[]

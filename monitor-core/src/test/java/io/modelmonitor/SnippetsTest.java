@@ -29,9 +29,9 @@ class SnippetsTest {
   void httpSnippet_servesModelsWithTheToken() throws Exception {
     var prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
         io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-    String token = System.getenv().getOrDefault("MONITOR_TOKEN", "change-me");
+    String token = java.util.UUID.randomUUID().toString();
     try (MonitorRegistry monitors = MonitorRegistry.builder().meterRegistry(prometheus).build();
-        var http = Snippets.http(monitors, prometheus, 0)) {
+        var http = Snippets.http(monitors, prometheus, 0, token)) {
       monitors.monitor("ctr", "v1");
       var client = java.net.http.HttpClient.newHttpClient();
       var request = java.net.http.HttpRequest.newBuilder(

@@ -36,7 +36,8 @@ import java.util.Set;
 /**
  * The JSON documents of the HTTP endpoint, built from snapshots and alert events.
  *
- * <p>Guarantees, whatever the records hold: names in snake_case; durations in seconds, instants
+ * <p>Guarantees, whatever the records hold: names in snake_case; window and uptime lengths in
+ * seconds (latencies and delays keep the unit in their name: {@code _nanos}, {@code _millis}); instants
  * as ISO-8601 strings; no NaN or Infinity (every non-finite number becomes {@code null}); the
  * mean and standard deviation of features marked sensitive are {@code null} (with one sample
  * they would be the value itself); {@code <}, {@code >} and {@code &} are written as
@@ -88,10 +89,12 @@ final class JsonViews {
     number(n, "window_seconds", seconds(s.window()));
     n.put("window_calls", s.windowOutcomes().completed());
     n.put("total_calls", s.totalOutcomes().completed());
-    number(n, "window_error_rate", s.windowOutcomes().errorRatio());
-    number(n, "total_error_rate", s.totalOutcomes().errorRatio());
-    number(n, "p50_seconds", s.windowLatency().p50Nanos() / 1e9);
-    number(n, "p99_seconds", s.windowLatency().p99Nanos() / 1e9);
+    boolean idle = s.windowOutcomes().completed() == 0; // null, not 0: nothing was measured
+    number(n, "window_error_rate", idle ? Double.NaN : s.windowOutcomes().errorRatio());
+    number(n, "total_error_rate", s.totalOutcomes().completed() == 0 ? Double.NaN
+        : s.totalOutcomes().errorRatio());
+    number(n, "p50_seconds", idle ? Double.NaN : s.windowLatency().p50Nanos() / 1e9);
+    number(n, "p99_seconds", idle ? Double.NaN : s.windowLatency().p99Nanos() / 1e9);
     n.put("in_flight", s.inFlight());
     n.put("window_invalid_inputs", s.windowViolations().invalidInputs());
     n.put("total_invalid_inputs", s.totalViolations().invalidInputs());

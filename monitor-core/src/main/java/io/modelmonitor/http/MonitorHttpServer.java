@@ -39,13 +39,17 @@ import java.util.function.Supplier;
  *       schema violations, firing alerts and resource usage.</li>
  * </ul>
  *
- * <p>JSON field names are snake_case, durations are in seconds, instants ISO-8601 strings, and
+ * <p>JSON field names are snake_case, window lengths are in seconds (other durations name their
+ * unit: {@code _nanos}, {@code _millis}), instants ISO-8601 strings, and
  * no document contains NaN or Infinity: a non-finite number is written as {@code null}.
- * Snapshots hold counts and statistics only, never input values; the mean and standard deviation
+ * Snapshots hold counts and statistics only, never raw inputs (though a one-sample window's
+ * mean of a feature is that value); the mean and standard deviation
  * of a feature its schema marks sensitive are written as {@code null}. Every response carries
  * {@code Cache-Control: no-store} and {@code X-Content-Type-Options: nosniff}.
  *
- * <p>The server binds to the loopback address unless told otherwise. With a bearer token every
+ * <p>The server binds to the loopback address unless told otherwise; bound there, it answers
+ * only requests whose {@code Host} is {@code 127.0.0.1}, {@code localhost} or {@code [::1]}
+ * (421 otherwise), so a web page cannot reach it through DNS rebinding. With a bearer token every
  * request must carry {@code Authorization: Bearer <token>}, else it gets 401 with
  * {@code WWW-Authenticate: Bearer}; the token is compared in constant time. The dashboard page
  * and its fixed files under {@code /static/} hold no data and need no token; the page reads the
@@ -55,16 +59,33 @@ import java.util.function.Supplier;
  * expose the endpoint beyond the host only behind a proxy that terminates it.
  *
  * <p>Requests run on a small pool of daemon threads ({@link Builder#threads(int)}) with a
- * bounded queue; a connection arriving when the queue is full is closed. <b>Limitation:</b> the
- * JDK server has no per-server request timeout, so a client that sends its request or reads the
- * response very slowly holds one of these threads. The JDK's JVM-wide system properties
- * {@code sun.net.httpserver.maxReqTime} and {@code sun.net.httpserver.maxRspTime} (seconds) bound
- * that; this class does not set them, as they affect every JDK HTTP server in the process and
- * take effect only if set before the first one starts, so set them on the command line.
+ * bounded queue; a connection arriving when the queue is full is closed. Request timeouts: the
+ * JDK server has no per-server timeout, only the JVM-wide system properties
+ * {@code sun.net.httpserver.maxReqTime} and {@code sun.net.httpserver.maxRspTime} (seconds),
+ * read once when the first JDK HTTP server of the process starts. When this class loads it sets
+ * them to 10 and 30 seconds unless they are set already, so a client that sends its request or
+ * reads its response too slowly is disconnected instead of holding a thread. If another JDK
+ * server started earlier in the process, the values in force are the ones it saw: pass
+ * {@code -Dsun.net.httpserver.maxReqTime=10 -Dsun.net.httpserver.maxRspTime=30} on the command
+ * line to be sure.
  *
  * <p>Instances are thread-safe. Closing the server does not close the registry.
  */
 public final class MonitorHttpServer implements AutoCloseable {
+
+  /** Seconds a client may take to send a request, unless the JVM was told otherwise. */
+  static final String MAX_REQUEST_SECONDS = "10";
+  /** Seconds a client may take to read a response, unless the JVM was told otherwise. */
+  static final String MAX_RESPONSE_SECONDS = "30";
+
+  static {
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+    }
+    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+      System.setProperty("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
+    }
+  }
 
   private final HttpServer server;
   private final ThreadPoolExecutor executor;
@@ -229,7 +250,8 @@ public final class MonitorHttpServer implements AutoCloseable {
           TimeUnit.SECONDS, new ArrayBlockingQueue<>(16 * threads), new DaemonThreads());
       executor.allowCoreThreadTimeOut(true);
       server.setExecutor(executor);
-      server.createContext("/", new Routes(registry, scrape, bearerToken));
+      server.createContext("/", new Routes(registry, scrape, bearerToken,
+          bindAddress.isLoopbackAddress()));
       server.start();
       return new MonitorHttpServer(server, executor);
     }

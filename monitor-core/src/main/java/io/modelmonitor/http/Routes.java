@@ -37,10 +37,34 @@ final class Routes implements HttpHandler {
   /** SHA-256 of the expected header value, or null without a token. */
   private final byte[] expectedAuthorization;
 
-  Routes(MonitorRegistry registry, Supplier<String> scrape, String bearerToken) {
+  /** Whether only loopback host names are accepted (the server listens on loopback). */
+  private final boolean loopbackOnly;
+
+  Routes(MonitorRegistry registry, Supplier<String> scrape, String bearerToken,
+      boolean loopbackOnly) {
     this.registry = registry;
     this.scrape = scrape;
     this.expectedAuthorization = bearerToken == null ? null : sha256(bearerToken);
+    this.loopbackOnly = loopbackOnly;
+  }
+
+  /**
+   * Whether the request's {@code Host} names this machine's loopback. A server on loopback
+   * answers only to {@code 127.0.0.1}, {@code localhost} and {@code [::1]}, so a web page whose
+   * own host name was rebound to 127.0.0.1 (DNS rebinding) cannot read it from the browser.
+   */
+  static boolean loopbackHost(String host) {
+    if (host == null) {
+      return false;
+    }
+    String name = host.trim().toLowerCase(java.util.Locale.ROOT);
+    if (name.startsWith("[")) {
+      int end = name.indexOf(']');
+      name = end < 0 ? name : name.substring(0, end + 1);
+    } else if (name.indexOf(':') >= 0) {
+      name = name.substring(0, name.indexOf(':'));
+    }
+    return name.equals("127.0.0.1") || name.equals("localhost") || name.equals("[::1]");
   }
 
   @Override
@@ -50,6 +74,11 @@ final class Routes implements HttpHandler {
       h.set("Cache-Control", "no-store");
       h.set("X-Content-Type-Options", "nosniff");
       String path = exchange.getRequestURI().getRawPath();
+      if (loopbackOnly && !loopbackHost(exchange.getRequestHeaders().getFirst("Host"))) {
+        send(exchange, 421, JsonViews.error("this server answers to 127.0.0.1, localhost and "
+            + "[::1] only"));
+        return;
+      }
       Dashboard.File file = Dashboard.find(path);
       if (file == null && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
         h.set("WWW-Authenticate", "Bearer");

@@ -601,11 +601,16 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       throw e;
     }
     if (violations > 0 && policy == SchemaPolicy.REJECT) {
-      if (predictions != null && predictions.sampled(true)) {
-        predictions.log(true, input, null, PredictionLogger.REJECTED,
-            SchemaViolationException.class, -1);
+      try {
+        if (predictions != null && predictions.sampled(true)) {
+          predictions.log(true, input, null, PredictionLogger.REJECTED,
+              SchemaViolationException.class, -1);
+        }
+      } catch (RuntimeException e) { // the rejection below must happen whatever the log does
+        errors.record(Cause.INTERNAL, "could not log a rejected input", e);
       }
-      reject(cell, List.of(input), List.of(0));
+      // singletonList: a null input is a valid thing to reject (List.of would throw)
+      reject(cell, java.util.Collections.singletonList(input), List.of(0));
     }
   }
 

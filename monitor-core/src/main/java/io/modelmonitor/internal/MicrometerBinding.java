@@ -319,7 +319,12 @@ final class MicrometerBinding {
    * in {@code deploy/prometheus/modelmonitor-drift.yml}). Bins are the baseline's: a closed set.
    */
   private void bindDriftBins(DriftTracker tracker) {
+    FeatureSchema<?> schema = monitor.schemaOrNull();
     for (DriftTracker.BinLayout layout : tracker.binLayouts()) {
+      if (schema != null && schema.feature(layout.feature())
+          .map(io.modelmonitor.schema.FeatureSpec::sensitive).orElse(false)) {
+        continue; // one call in a quiet window would show which bin a sensitive value fell in
+      }
       double[] shares = layout.baselineShares();
       for (int b = 0; b < shares.length; b++) {
         int cell = layout.offset() + b;

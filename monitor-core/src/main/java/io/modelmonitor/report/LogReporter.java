@@ -110,11 +110,13 @@ public final class LogReporter implements SnapshotListener {
         .append(" window_s=").append(fixed(s.window().toNanos() / 1e9, 3))
         .append(" calls=").append(o.completed())
         .append(" rate_per_s=").append(fixed(s.ratePerSecond(), 2))
-        .append(" errors=").append(o.errors())
-        .append(" error_rate=").append(fixed(o.errorRatio(), 4))
-        .append(" p50_ms=").append(fixed(l.p50Nanos() / 1e6, 3))
-        .append(" p99_ms=").append(fixed(l.p99Nanos() / 1e6, 3))
-        .append(" in_flight=").append(s.inFlight())
+        .append(" errors=").append(o.errors());
+    if (o.completed() > 0) { // an idle window has no error rate or latency, not a zero one
+      b.append(" error_rate=").append(fixed(o.errorRatio(), 4))
+          .append(" p50_ms=").append(fixed(l.p50Nanos() / 1e6, 3))
+          .append(" p99_ms=").append(fixed(l.p99Nanos() / 1e6, 3));
+    }
+    b.append(" in_flight=").append(s.inFlight())
         .append(" invalid_inputs=").append(s.windowViolations().invalidInputs());
     DriftReport drift = s.windowDrift();
     if (!drift.features().isEmpty() || drift.prediction() != null) {

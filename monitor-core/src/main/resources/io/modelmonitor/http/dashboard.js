@@ -30,6 +30,9 @@
   }
 
   const token = new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
+  if (token && window.history.replaceState) { // keep the token out of the address bar and history
+    window.history.replaceState(null, "", location.pathname + location.search);
+  }
   const modelSelect = document.getElementById('model');
   const statusEl = document.getElementById('status');
 

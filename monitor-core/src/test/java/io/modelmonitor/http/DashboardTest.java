@@ -229,7 +229,8 @@ class DashboardTest {
 
     String dom = chromium(profile.resolve("dump"), "--dump-dom", url);
 
-    assertThat(attribute(dom, "data-rendered")).as("charts drawn with data").isEqualTo("5");
+    assertThat(attribute(dom, "data-rendered")).as("charts drawn with data in %s", dom)
+        .isEqualTo("5");
     assertThat(Integer.parseInt(attribute(dom, "data-refreshes"))).isPositive();
     Matcher errors = Pattern.compile("<pre id=\"errors\">(.*?)</pre>", Pattern.DOTALL)
         .matcher(dom);

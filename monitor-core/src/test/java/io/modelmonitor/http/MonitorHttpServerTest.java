@@ -495,4 +495,24 @@ class MonitorHttpServerTest {
 
     assertThat(text).isEqualTo("{\"a\":[1.5,2,null],\"b\":{\"c\":3,\"d\":null}}");
   }
+
+  @Test
+  void onLoopback_aForeignHostHeader_isRefused() throws Exception {
+    MonitorHttpServer server = MonitorHttpServer.builder(MonitorRegistry.builder().build())
+        .start();
+    closeables.add(server);
+    try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
+        server.port())) {
+      s.getOutputStream().write(("GET /api/models HTTP/1.1\r\nHost: attacker.example:"
+          + server.port() + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response).startsWith("HTTP/1.1 421");
+    }
+    assertThat(Routes.loopbackHost("127.0.0.1:8080")).isTrue();
+    assertThat(Routes.loopbackHost("LOCALHOST")).isTrue();
+    assertThat(Routes.loopbackHost("[::1]:9")).isTrue();
+    assertThat(Routes.loopbackHost("127.0.0.1.attacker.example")).isFalse();
+    assertThat(Routes.loopbackHost(null)).isFalse();
+  }
 }
