@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * started with the first monitor, wakes every reporting interval and closes the window of every
  * monitor whose window is at least half an interval old <em>by the registry's ticker</em>; with a
  * fake ticker that does not move it therefore never closes a window, and tests drive windows with
- * {@link #tickNow()} alone. Ticks are serialised by {@code tickLock}; listeners and Micrometer
- * refreshes run inside the tick, never on a calling thread.
+ * {@link #tickNow()} alone. Ticks are serialised by {@code tickLock}; in one tick every due
+ * window closes and its meters refresh, then the alert rules run over the new snapshots, then
+ * the listeners receive them (so they see this window's alerts); none of it runs on a calling
+ * thread.
  */
 public final class RegistryCore {
 
@@ -363,6 +365,7 @@ public final class RegistryCore {
   private Map<String, ModelSnapshot> tick(boolean force) {
     synchronized (tickLock) {
       Map<String, ModelSnapshot> out = new LinkedHashMap<>();
+      Map<String, Entry> closed = new LinkedHashMap<>();
       long now = ticker.read();
       long minAge = interval.toNanos() / 2;
       for (Entry e : monitors.values()) {
@@ -377,6 +380,7 @@ public final class RegistryCore {
           continue;
         }
         out.put(e.monitor.name(), snapshot);
+        closed.put(e.monitor.name(), e);
         for (MicrometerBinding b : e.bindings) {
           try {
             b.refresh();
@@ -384,16 +388,20 @@ public final class RegistryCore {
             e.monitor.errors().record(Cause.INTERNAL, "could not refresh meters", ex);
           }
         }
+      }
+      // rules first, so listeners (the log reporter, say) see this window's alert state
+      evaluateAlerts(out, now);
+      for (Map.Entry<String, ModelSnapshot> s : out.entrySet()) {
+        Entry e = closed.get(s.getKey());
         for (SnapshotListener listener : listeners) {
           try {
-            listener.onSnapshot(snapshot);
+            listener.onSnapshot(s.getValue());
           } catch (RuntimeException ex) {
             e.monitor.errors().record(Cause.LISTENER, "snapshot listener " + listener
                 + " threw", ex);
           }
         }
       }
-      evaluateAlerts(out, now);
       return out;
     }
   }

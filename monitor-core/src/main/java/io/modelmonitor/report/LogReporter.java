@@ -66,9 +66,8 @@ public final class LogReporter implements SnapshotListener {
 
   /**
    * Returns a reporter whose lines also count the alerts firing for the model
-   * ({@link MonitorRegistry#activeAlerts()}, silenced ones included). Rules run after the
-   * listeners of a tick, so the count is the one of the rules' previous evaluation, usually the
-   * previous window's.
+   * ({@link MonitorRegistry#activeAlerts()}, silenced ones included). Rules run before the
+   * listeners of a tick, so the count reflects the window the line describes.
    *
    * @param registry the registry whose alerts are counted
    * @return a new reporter

@@ -161,7 +161,7 @@ class LogReporterTest {
   }
 
   @Test
-  void create_withRegistry_countsItsFiringAlertsFromTheRulesLastEvaluation() {
+  void create_withRegistry_countsTheAlertsFiringForTheWindowItDescribes() {
     try (MonitorRegistry alerting = MonitorRegistry.builder().ticker(nanos::get)
         .alertWarmUp(Duration.ZERO)
         .alertRule(AlertRule.builder("Errors").signal(Signals.errorRate()).above(0.1).build())
@@ -171,11 +171,11 @@ class LogReporterTest {
       alerting.addSnapshotListener(LogReporter.create());
       ModelMonitor<Integer, Float> ctr = alerting.monitor("ctr", "v7");
       ctr.recordFailure(1_000_000, new IllegalStateException("down"));
-      alerting.tickNow(); // listeners first, then the rule fires
-      alerting.tickNow(); // the next window's line sees it
+      alerting.tickNow(); // the rule fires, then the listeners see it
+      alerting.tickNow(); // an empty window is no evidence: still firing
       List<String> lines = log.info(LogReporter.LOGGER_NAME);
       assertThat(lines).hasSize(4);
-      assertThat(pairs(lines.get(0)).get("firing_alerts")).isEqualTo("0");
+      assertThat(pairs(lines.get(0)).get("firing_alerts")).isEqualTo("1");
       assertThat(pairs(lines.get(1))).doesNotContainKey("firing_alerts");
       assertThat(pairs(lines.get(2)).get("firing_alerts")).isEqualTo("1");
       assertThat(alerting.activeAlerts()).hasSize(1);
