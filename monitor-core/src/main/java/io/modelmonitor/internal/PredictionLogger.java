@@ -114,7 +114,10 @@ final class PredictionLogger<I, O> {
         LOG.info(line(hasInput, input, output, outcome, errorType, latencyNanos));
       }
     } catch (RuntimeException e) {
-      errors.record(Cause.INTERNAL, "could not write the prediction log", e);
+      // only the type: the message of a failure while reading an input (a user extractor's,
+      // say) could carry the very values the prediction log keeps out of the logs
+      errors.record(Cause.INTERNAL, "could not write the prediction log ("
+          + e.getClass().getName() + ")", (Throwable) null);
     }
   }
 
