@@ -50,20 +50,6 @@ public class ProxyOverheadBenchmark {
   private Scorer proxied;
   private final Scorer direct = LatencyOverheadBenchmark::score;
 
-  /** Per-thread input, prepared once. */
-  @State(Scope.Thread)
-  public static class Input {
-    float[] features = new float[20];
-
-    /** Fills the features. */
-    @Setup
-    public void fill() {
-      for (int i = 0; i < features.length; i++) {
-        features[i] = i * 0.05f;
-      }
-    }
-  }
-
   /** Builds one monitor, its decorator and its proxy. */
   @Setup(Level.Trial)
   public void setUp() {
@@ -81,19 +67,19 @@ public class ProxyOverheadBenchmark {
 
   /** The bare call. */
   @Benchmark
-  public Float direct(Input in) {
+  public Float direct(LatencyOverheadBenchmark.Input in) {
     return direct.score(in.features);
   }
 
   /** Through the decorator. */
   @Benchmark
-  public Float decorator(Input in) {
+  public Float decorator(LatencyOverheadBenchmark.Input in) {
     return decorated.apply(in.features);
   }
 
   /** Through the annotation-driven proxy. */
   @Benchmark
-  public Float proxy(Input in) {
+  public Float proxy(LatencyOverheadBenchmark.Input in) {
     return proxied.score(in.features);
   }
 }

@@ -116,6 +116,17 @@ class AlertmanagerSinkTest {
     return alerts;
   }
 
+  /** 100 calls, a quarter of them failing. */
+  private static void failQuarter(Function<Integer, Integer> model) {
+    for (int i = 0; i < 100; i++) {
+      try {
+        model.apply(i % 4 == 0 ? -1 : 1);
+      } catch (IllegalArgumentException expected) {
+        // 25% errors
+      }
+    }
+  }
+
   @Test
   void firingAndResolvedAlertsReachAlertmanager() throws Exception {
     AtomicLong nanos = new AtomicLong();
@@ -134,13 +145,7 @@ class AlertmanagerSinkTest {
         }
         return x;
       });
-      for (int i = 0; i < 100; i++) {
-        try {
-          model.apply(i % 4 == 0 ? -1 : 1);
-        } catch (IllegalArgumentException expected) {
-          // 25% errors
-        }
-      }
+      failQuarter(model);
       nanos.addAndGet(Duration.ofSeconds(10).toNanos());
       registry.tickNow();
 
@@ -157,13 +162,7 @@ class AlertmanagerSinkTest {
           .isAfter(java.time.Instant.now().plusSeconds(60));
 
       // another breaching window refreshes it; still one alert, still active
-      for (int i = 0; i < 100; i++) {
-        try {
-          model.apply(i % 4 == 0 ? -1 : 1);
-        } catch (IllegalArgumentException expected) {
-          // 25% errors
-        }
-      }
+      failQuarter(model);
       nanos.addAndGet(Duration.ofSeconds(10).toNanos());
       registry.tickNow();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
