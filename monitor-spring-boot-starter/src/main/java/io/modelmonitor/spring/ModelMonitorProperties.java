@@ -33,7 +33,10 @@ public class ModelMonitorProperties {
   /** Alert rules and sinks. */
   private final Alerts alerts = new Alerts();
 
-  /** Models monitored from start-up, by model name. */
+  /**
+   * Models monitored from start-up, by model name (created in the auto-configured registry only;
+   * an application that defines its own MonitorRegistry bean creates its monitors itself).
+   */
   private Map<String, Model> models = new LinkedHashMap<>();
 
   /** The built-in dashboard and JSON API (MonitorHttpServer). */

@@ -33,12 +33,15 @@ final class MonitoredBeanValidator implements BeanPostProcessor {
       return bean;
     }
     Class<?> type = AopUtils.getTargetClass(bean);
-    boolean onType = AnnotationUtils.findAnnotation(type, Monitored.class) != null
-        && type.isAnnotationPresent(Monitored.class);
+    if (!AnnotationUtils.isCandidateClass(type, Monitored.class)) {
+      return bean; // java.* and the like
+    }
     for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type,
         ReflectionUtils.USER_DECLARED_METHODS)) {
+      // what the aspect's pointcut matches: @annotation, or @within on the declaring class
       boolean candidate = method.isAnnotationPresent(Monitored.class)
-          || (onType && Modifier.isPublic(method.getModifiers())
+          || (method.getDeclaringClass().isAnnotationPresent(Monitored.class)
+              && Modifier.isPublic(method.getModifiers())
               && !Modifier.isStatic(method.getModifiers()));
       if (candidate) {
         try {
