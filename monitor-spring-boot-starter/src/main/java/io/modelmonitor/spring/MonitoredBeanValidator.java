@@ -11,12 +11,14 @@ import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
  * Binds every {@code @Monitored} method of each bean once, when the bean is created, so that a
  * misused annotation (unknown model, wrong version, ambiguous features argument) stops the
- * application at start-up with a message naming the method, not at its first call.
+ * application at start-up with a message naming the method, not at its first call. So does an
+ * annotation on an interface method, which Spring AOP would silently ignore.
  */
 final class MonitoredBeanValidator implements BeanPostProcessor {
 
@@ -51,6 +53,42 @@ final class MonitoredBeanValidator implements BeanPostProcessor {
         }
       }
     }
+    rejectInterfaceAnnotations(type, beanName);
     return bean;
+  }
+
+  /**
+   * Spring AOP matches annotations of the bean's class, never of its interfaces; an annotated
+   * interface method whose implementation is not annotated would go unmonitored without a word.
+   */
+  private static void rejectInterfaceAnnotations(Class<?> type, String beanName) {
+    for (Class<?> api : ClassUtils.getAllInterfacesForClassAsSet(type)) {
+      for (Method method : api.getMethods()) {
+        boolean annotated = method.isAnnotationPresent(Monitored.class)
+            || (method.getDeclaringClass().isAnnotationPresent(Monitored.class)
+                && !method.isDefault() && !Modifier.isStatic(method.getModifiers()));
+        if (!annotated) {
+          continue;
+        }
+        Method impl = ClassUtils.getMostSpecificMethod(method, type);
+        if (!impl.isAnnotationPresent(Monitored.class)
+            && !impl.getDeclaringClass().isAnnotationPresent(Monitored.class)) {
+          throw new BeanCreationException(beanName, describe(method) + ": @Monitored on an "
+              + "interface is not seen by Spring AOP; annotate the implementing class "
+              + impl.getDeclaringClass().getSimpleName() + " or its method (or wrap the bean "
+              + "with MonitoredProxy)");
+        }
+      }
+    }
+  }
+
+  private static String describe(Method method) {
+    StringBuilder s = new StringBuilder(method.getDeclaringClass().getSimpleName()).append('.')
+        .append(method.getName()).append('(');
+    Class<?>[] params = method.getParameterTypes();
+    for (int i = 0; i < params.length; i++) {
+      s.append(i > 0 ? ", " : "").append(params[i].getSimpleName());
+    }
+    return s.append(')').toString();
   }
 }

@@ -65,6 +65,28 @@ class ModelMonitorAutoConfigurationTest {
     }
   }
 
+  /** Annotated where Spring AOP does not look. */
+  public interface AnnotatedApi {
+    @Monitored(model = "ctr")
+    double score(double x);
+  }
+
+  /** Implements the annotated interface without annotations of its own. */
+  public static class PlainImpl implements AnnotatedApi {
+    @Override
+    public double score(double x) {
+      return x;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class InterfaceConfig {
+    @Bean
+    AnnotatedApi annotatedApi() {
+      return new PlainImpl();
+    }
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class ScorerConfig {
     @Bean
@@ -250,6 +272,17 @@ class ModelMonitorAutoConfigurationTest {
           .hasMessage("Misconfigured.predict(int): @Monitored model 'nope' is not in the "
               + "registry; create it first with registry.monitorBuilder(...)");
     });
+  }
+
+  @Test
+  void annotationOnInterfaceOnly_failsAtStartupInsteadOfGoingUnmonitored() {
+    runner.withUserConfiguration(InterfaceConfig.class)
+        .withPropertyValues("modelmonitor.models.ctr.version=v7").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure())
+              .hasMessageContaining("AnnotatedApi.score(double): @Monitored on an interface "
+                  + "is not seen by Spring AOP; annotate the implementing class PlainImpl");
+        });
   }
 
   @Test
