@@ -8,7 +8,6 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
@@ -66,7 +65,8 @@ public final class MonitoredMethod {
     if (monitored == null || method.isSynthetic()) {
       return Optional.empty();
     }
-    return Optional.of(bind(method, monitored, registry));
+    Method impl = implementation(targetClass, method);
+    return Optional.of(bind(method, impl, monitored, registry));
   }
 
   /**
@@ -107,19 +107,21 @@ public final class MonitoredMethod {
       CompletionStage<Object> stage = monitor.executeCompletionStage(() -> {
         try {
           return (CompletionStage<Object>) invocation.proceed();
-        } catch (RuntimeException | Error e) {
-          throw e;
-        } catch (Throwable t) { // a checked exception thrown before the stage existed
-          throw new CompletionException(t);
+        } catch (Throwable t) { // thrown before the stage existed: unchanged, even if checked
+          throw MonitoredMethod.<RuntimeException>sneaky(t);
         }
       });
-      if (requestId >= 0) {
+      if (requestId >= 0 && stage != null) {
         Object id = args[requestId];
-        stage.whenComplete((output, error) -> {
-          if (error == null) {
-            monitor.remember(id, output);
-          }
-        });
+        try {
+          stage.whenComplete((output, error) -> {
+            if (error == null) {
+              monitor.remember(id, output);
+            }
+          });
+        } catch (RuntimeException e) {
+          // a stage that refuses callbacks: the call stands, only the join is lost
+        }
       }
       return stage;
     }
@@ -143,25 +145,50 @@ public final class MonitoredMethod {
    * The method's annotation, else its implementation's, else (for abstract methods only) the
    * interface's or the class's.
    */
+  /** Throws {@code t} as it is, checked or not (the compiler is told it is {@code E}). */
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> E sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
   private static Monitored find(Class<?> type, Class<?> impl, Method m) {
+    if (m.getDeclaringClass() == Object.class || overridesObject(m)) {
+      return null; // equals, hashCode, toString: never a model call
+    }
     Monitored onMethod = m.getAnnotation(Monitored.class);
     if (onMethod != null) {
       return onMethod;
     }
-    try {
-      Method implMethod = impl.getMethod(m.getName(), m.getParameterTypes());
-      if (implMethod.getAnnotation(Monitored.class) != null) {
-        return implMethod.getAnnotation(Monitored.class);
-      }
-    } catch (NoSuchMethodException e) {
-      // a default method the class does not override
+    Method implMethod = implementation(impl, m);
+    if (implMethod != null && implMethod.getAnnotation(Monitored.class) != null) {
+      return implMethod.getAnnotation(Monitored.class);
     }
-    if (m.getDeclaringClass() == Object.class || m.isDefault()) {
+    if (m.isDefault()) {
       return null; // a type-level annotation covers the abstract methods, the model calls
     }
     Monitored onType = type.getAnnotation(Monitored.class);
     return onType != null ? onType : impl.getAnnotation(Monitored.class);
   }
+
+  private static boolean overridesObject(Method m) {
+    String name = m.getName();
+    int n = m.getParameterCount();
+    return (n == 0 && (name.equals("toString") || name.equals("hashCode")))
+        || (n == 1 && name.equals("equals") && m.getParameterTypes()[0] == Object.class);
+  }
+
+  /** The class's own method for {@code m} (public or not, declared or inherited), or null. */
+  private static Method implementation(Class<?> impl, Method m) {
+    for (Class<?> c = impl; c != null && c != Object.class; c = c.getSuperclass()) {
+      try {
+        return c.getDeclaredMethod(m.getName(), m.getParameterTypes());
+      } catch (NoSuchMethodException e) {
+        // look further up
+      }
+    }
+    return null;
+  }
+
 
   /** Returns {@code method} as {@code Type.name(params)} for messages. */
   static String describe(Method method) {
@@ -171,7 +198,8 @@ public final class MonitoredMethod {
   }
 
   @SuppressWarnings("unchecked")
-  private static MonitoredMethod bind(Method m, Monitored monitored, MonitorRegistry registry) {
+  private static MonitoredMethod bind(Method m, Method impl, Monitored monitored,
+      MonitorRegistry registry) {
     String where = describe(m);
     ModelMonitor<Object, Object> monitor = (ModelMonitor<Object, Object>) registry
         .find(monitored.model()).orElseThrow(() -> new IllegalArgumentException(where
@@ -182,8 +210,9 @@ public final class MonitoredMethod {
           + monitored.version() + "' of model '" + monitored.model() + "', the registry has '"
           + monitor.version() + "'");
     }
-    int features = index(m, Features.class, where);
-    int requestId = index(m, RequestId.class, where);
+    // markers count wherever they are written: the interface's method or the implementation's
+    int features = index(m, impl, Features.class, where);
+    int requestId = index(m, impl, RequestId.class, where);
     boolean hasSchema = monitor.schema().isPresent();
     if (features >= 0 && !hasSchema) {
       throw new IllegalArgumentException(where + ": @Features is declared but model '"
@@ -214,20 +243,28 @@ public final class MonitoredMethod {
     return new MonitoredMethod(where, monitor, features, requestId, async);
   }
 
-  private static int index(Method m, Class<? extends Annotation> marker, String where) {
+  private static int index(Method m, Method impl, Class<? extends Annotation> marker,
+      String where) {
     int found = -1;
-    Annotation[][] annotations = m.getParameterAnnotations();
-    for (int i = 0; i < annotations.length; i++) {
-      for (Annotation a : annotations[i]) {
-        if (a.annotationType() == marker) {
-          if (found >= 0) {
-            throw new IllegalArgumentException(where + ": more than one @"
-                + marker.getSimpleName() + " parameter");
-          }
-          found = i;
+    for (int i = 0; i < m.getParameterCount(); i++) {
+      if (marked(m, i, marker) || (impl != null && impl != m && marked(impl, i, marker))) {
+        if (found >= 0) {
+          throw new IllegalArgumentException(where + ": more than one @"
+              + marker.getSimpleName() + " parameter");
         }
+        found = i;
       }
     }
     return found;
   }
+
+  private static boolean marked(Method m, int parameter, Class<? extends Annotation> marker) {
+    for (Annotation a : m.getParameterAnnotations()[parameter]) {
+      if (a.annotationType() == marker) {
+        return true;
+      }
+    }
+    return false;
+  }
+
 }

@@ -24,8 +24,10 @@ import java.util.Objects;
  * the {@link Features} argument is checked against the schema and observed for drift, the
  * return value is the prediction, the latency and outcome are recorded, the target's exception
  * reaches the caller as the same instance. A method returning a {@link java.util.concurrent.CompletionStage} is timed
- * to completion ({@code executeCompletionStage}); its input is checked and counted but never
- * rejected, since the call has already been started asynchronously by the time it could be. With
+ * to completion ({@code executeCompletionStage}); its input is checked against the schema and counted,
+ * but never rejected and not sampled for drift (only synchronous calls feed the feature
+ * distributions); a checked exception thrown before the stage exists reaches the caller
+ * unchanged and counts as an error. With
  * a {@link RequestId} parameter the prediction is remembered under it after a successful call.
  * Methods without the annotation, default methods included, and {@code equals}, {@code hashCode}
  * and {@code toString} go straight to the target ({@code equals} compares targets when given
@@ -75,6 +77,18 @@ public final class MonitoredProxy {
   }
 
   /** Dispatches each call: monitored through its binding, everything else to the target. */
+  /**
+   * Returns whether {@code object} is a proxy made by {@link #create}: its calls are monitored
+   * already (integrations use it to leave such objects alone).
+   *
+   * @param object any object, possibly null
+   * @return true for a monitored proxy
+   */
+  public static boolean isMonitoredProxy(Object object) {
+    return object != null && Proxy.isProxyClass(object.getClass())
+        && Proxy.getInvocationHandler(object) instanceof Handler;
+  }
+
   private static final class Handler implements InvocationHandler {
 
     private final Object target;

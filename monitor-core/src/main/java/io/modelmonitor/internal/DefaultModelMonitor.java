@@ -331,7 +331,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     CompletionStage<O> stage;
     try {
       stage = supplier.get();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // checked ones too: an annotated async method may throw them
       exitError(cell, start, e);
       release(cell);
       throw e;

@@ -142,6 +142,11 @@ class MonitoredProxyTest {
     CompletableFuture<Double> failed = scorer.scoreAsync(new float[] {-0.5f, 2f});
     assertThatThrownBy(failed::get).isInstanceOf(ExecutionException.class)
         .hasCauseReference(MeanScorer.FAILURE);
+    // get() may return before the monitor's completion callback ran on the pool thread
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (ctr.snapshot().totalOutcomes().completed() < 2 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     ModelSnapshot s = ctr.snapshot();
     assertThat(s.totalOutcomes().success()).isEqualTo(1);
     assertThat(s.totalOutcomes().errorsByType()).containsEntry("IOException", 1L);
@@ -233,5 +238,78 @@ class MonitoredProxyTest {
         (a, id) -> 0, registry)).hasMessageContaining("prediction spec");
     assertThatThrownBy(() -> MonitoredProxy.create(MeanScorer.class, target, registry))
         .hasMessageContaining("not an interface");
+  }
+
+  /** An interface without markers; the implementation carries them. */
+  interface Plain {
+    double score(float[] features, String requestId);
+
+    CompletableFuture<Double> later(float[] features, String requestId) throws IOException;
+  }
+
+  static final class MarkedImpl implements Plain {
+    static final IOException EARLY = new IOException("thrown before any future exists");
+
+    @Monitored(model = "ctr")
+    @Override
+    public double score(@Features float[] features, @RequestId String requestId) {
+      return features[0];
+    }
+
+    @Monitored(model = "ctr")
+    @Override
+    public CompletableFuture<Double> later(@Features float[] features,
+        @RequestId String requestId) throws IOException {
+      if (features[0] < 0) {
+        throw EARLY;
+      }
+      return features[0] > 0.9 ? null : CompletableFuture.completedFuture(0.5);
+    }
+
+    @Override
+    public String toString() {
+      return "MarkedImpl";
+    }
+  }
+
+  @Test
+  void markersOnTheImplementationCountAsMuchAsOnTheInterface() throws Exception {
+    Plain proxy = MonitoredProxy.create(Plain.class, new MarkedImpl(), registry);
+    assertThat(proxy.score(new float[] {0.25f, 0.5f}, "r9")).isEqualTo(0.25);
+    ctr.feedback("r9", true);
+    registry.tickNow();
+    assertThat(ctr.snapshot().windowQuality().joins().joined()).isEqualTo(1);
+  }
+
+  @Test
+  void asyncMethodsKeepTheirSynchronousExceptionsAndNullResults() throws Exception {
+    Plain proxy = MonitoredProxy.create(Plain.class, new MarkedImpl(), registry);
+    assertThatThrownBy(() -> proxy.later(new float[] {-1f, 0f}, "r1"))
+        .isSameAs(MarkedImpl.EARLY);
+    assertThat(proxy.later(new float[] {0.95f, 0f}, "r2")).isNull();
+    assertThat(proxy.later(new float[] {0.5f, 0f}, "r3").get()).isEqualTo(0.5);
+    ModelSnapshot s = ctr.snapshot();
+    assertThat(s.totalOutcomes().errorsByType()).containsEntry("IOException", 1L);
+    assertThat(s.inFlight()).isZero();
+  }
+
+  @Monitored(model = "ctr")
+  static final class TypeLevelClass {
+    public double score(float[] features) {
+      return features[0];
+    }
+
+    @Override
+    public String toString() {
+      return "not a model call";
+    }
+  }
+
+  @Test
+  void objectMethodOverridesAreNeverModelCalls() throws Exception {
+    assertThat(MonitoredMethod.of(TypeLevelClass.class.getMethod("toString"),
+        TypeLevelClass.class, TypeLevelClass.class, registry)).isEmpty();
+    assertThat(MonitoredMethod.of(TypeLevelClass.class.getMethod("score", float[].class),
+        TypeLevelClass.class, TypeLevelClass.class, registry)).isPresent();
   }
 }

@@ -37,6 +37,9 @@ final class MonitoredAspect {
   Object monitor(ProceedingJoinPoint call) throws Throwable {
     Method method = ((MethodSignature) call.getSignature()).getMethod();
     Object target = call.getTarget();
+    if (io.modelmonitor.annotation.MonitoredProxy.isMonitoredProxy(target)) {
+      return call.proceed(); // a MonitoredProxy bean records its calls itself: never twice
+    }
     Class<?> targetClass = target != null ? AopUtils.getTargetClass(target)
         : method.getDeclaringClass();
     Optional<MonitoredMethod> binding = bindings.get(new Key(method, targetClass));

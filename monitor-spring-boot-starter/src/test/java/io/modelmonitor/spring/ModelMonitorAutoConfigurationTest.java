@@ -298,4 +298,87 @@ class ModelMonitorAutoConfigurationTest {
           assertThat(response.body()).contains("\"name\":\"ctr\"");
         });
   }
+
+  /** A scorer declared before the bean that creates its model. */
+  @Configuration(proxyBeanMethods = false)
+  static class ModelFromUserBeanConfig {
+    @Bean
+    Misconfigured2 scorer() {
+      return new Misconfigured2();
+    }
+
+    @Bean
+    io.modelmonitor.ModelMonitor<Object, Object> lateModel(MonitorRegistry registry) {
+      return registry.monitor("late", "v1");
+    }
+  }
+
+  /** Names the model a later bean creates. */
+  public static class Misconfigured2 {
+    @Monitored(model = "late")
+    public int predict(int x) {
+      return x;
+    }
+  }
+
+  @Test
+  void aModelCreatedByALaterUserBean_isFoundOnceEverySingletonExists() {
+    runner.withUserConfiguration(ModelFromUserBeanConfig.class).run(context -> {
+      assertThat(context).hasNotFailed();
+      context.getBean(Misconfigured2.class).predict(3);
+      assertThat(context.getBean(MonitorRegistry.class).find("late").orElseThrow().snapshot()
+          .totalOutcomes().success()).isEqualTo(1);
+    });
+  }
+
+  /** A bean wrapped by MonitoredProxy, the escape hatch for interface annotations. */
+  @Configuration(proxyBeanMethods = false)
+  static class ProxiedConfig {
+    @Bean
+    AnnotatedApi proxied(MonitorRegistry registry) {
+      return io.modelmonitor.annotation.MonitoredProxy.create(AnnotatedApi.class, x -> x * 2,
+          registry);
+    }
+  }
+
+  @Test
+  void aBeanWrappedByMonitoredProxy_isAcceptedAndMonitoredOnce() {
+    runner.withUserConfiguration(ProxiedConfig.class)
+        .withPropertyValues("modelmonitor.models.ctr.version=v7").run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(AnnotatedApi.class).score(2)).isEqualTo(4.0);
+          assertThat(context.getBean(MonitorRegistry.class).find("ctr").orElseThrow()
+              .snapshot().totalOutcomes().success()).isEqualTo(1);
+        });
+  }
+
+  /** An annotation Spring AOP cannot honour. */
+  public static class PrivateAnnotated {
+    public int call(int x) {
+      return predict(x);
+    }
+
+    @Monitored(model = "ctr")
+    private int predict(int x) {
+      return x;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class PrivateConfig {
+    @Bean
+    PrivateAnnotated privateAnnotated() {
+      return new PrivateAnnotated();
+    }
+  }
+
+  @Test
+  void anAnnotatedPrivateMethod_failsAtStartup() {
+    runner.withUserConfiguration(PrivateConfig.class)
+        .withPropertyValues("modelmonitor.models.ctr.version=v7").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).hasMessageContaining(
+              "PrivateAnnotated.predict(int): @Monitored on a private, final or static method");
+        });
+  }
 }
