@@ -174,7 +174,7 @@
     setData(charts.scores, ['below baseline p1', 'above baseline p99', 'repeated score'], [
       { label: 'live window', data: [s.below_baseline_p1, s.above_baseline_p99, s.repeat_share],
         backgroundColor: COLORS[0] },
-      { label: 'baseline', data: [0.01, 0.01, null], backgroundColor: '#9e9e9e' },
+      { label: 'baseline', data: [0.01, 0.01, null], backgroundColor: '#9e9e9e', reference: true },
     ]);
     const p = report.prediction;
     note.textContent = s.samples + ' scores in the window: mean ' + fmt(s.mean) + ', std '
@@ -276,9 +276,11 @@
     return modelSelect.value;
   }
 
+  // a chart counts as drawn when a dataset fed by live data (not a constant reference such as
+  // the baseline's expected shares) holds a value
   function countRendered() {
-    return Object.values(charts).filter((c) => c.canvas.width > 0
-        && c.data.datasets.some((d) => d.data.some((v) => v !== null))).length;
+    return Object.values(charts).filter((c) => c.data.datasets.some(
+        (d) => !d.reference && d.data.some((v) => v !== null && v !== undefined))).length;
   }
 
   let refreshes = 0;
