@@ -94,8 +94,38 @@ final class PredictionLogger<I, O> {
 
   /** Whether this call is logged: every failure if so configured, else a random share. */
   boolean sampled(boolean failed) {
-    return (failed && errorsAlways)
-        || (rate > 0 && (rate >= 1 || ThreadLocalRandom.current().nextDouble() < rate));
+    if (rate > 0 && (rate >= 1 || ThreadLocalRandom.current().nextDouble() < rate)) {
+      return true;
+    }
+    return failed && errorsAlways && errorLineAllowed();
+  }
+
+  /** Lines "always log errors" may add per second: an outage must not log every failed call. */
+  static final int MAX_ERROR_LINES_PER_SECOND = 100;
+  private final java.util.concurrent.atomic.AtomicLong errorSecond =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger errorLines =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong suppressedErrorLines =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** At most {@link #MAX_ERROR_LINES_PER_SECOND} per wall-clock second; the rest are counted. */
+  private boolean errorLineAllowed() {
+    long second = System.nanoTime() / 1_000_000_000L;
+    long current = errorSecond.get();
+    if (current != second && errorSecond.compareAndSet(current, second)) {
+      errorLines.set(0);
+    }
+    if (errorLines.incrementAndGet() <= MAX_ERROR_LINES_PER_SECOND) {
+      return true;
+    }
+    suppressedErrorLines.incrementAndGet();
+    return false;
+  }
+
+  /** Error lines left out by the per-second cap, since start. */
+  long suppressedErrorLines() {
+    return suppressedErrorLines.get();
   }
 
   /**

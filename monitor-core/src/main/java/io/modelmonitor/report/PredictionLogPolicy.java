@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param sampleRate share of calls logged, chosen at random per call, in [0, 1]; 0 logs no call
  *     by sampling, 1 every call
  * @param alwaysLogErrors whether every failed call (the model threw, or the schema rejected the
- *     input) is logged whatever the sample rate
+ *     input) is logged whatever the sample rate, up to 100 such lines per second per model (an
+ *     outage must not turn every failing call into a log write; the rest are left out)
  * @param sensitive what happens to the values of sensitive features
  * @param hashKey the key of {@link Sensitive#HASH}, or null for a random key generated once per
  *     process (hashes then match within one process only); never printed by {@link #toString()}

@@ -322,4 +322,17 @@ class PredictionLogTest {
     assertThat(MonitorConfig.from(MonitorConfig.custom().predictionLog(p).build()).build()
         .predictionLog()).isEqualTo(p);
   }
+
+  @Test
+  void alwaysLoggedErrorsAreCappedPerSecond() {
+    io.modelmonitor.internal.PredictionLoggerProbe probe =
+        io.modelmonitor.internal.PredictionLoggerProbe.errorsOnly();
+    int allowed = 0;
+    for (int i = 0; i < 1_000; i++) {
+      allowed += probe.sampledFailure() ? 1 : 0;
+    }
+    // all 1,000 within a second or two: at most two seconds' worth get through
+    assertThat(allowed).isBetween(100, 200);
+    assertThat(probe.suppressed()).isEqualTo(1_000 - allowed);
+  }
 }
