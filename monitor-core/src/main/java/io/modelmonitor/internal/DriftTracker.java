@@ -325,23 +325,11 @@ final class DriftTracker {
     } while (!DOUBLES.compareAndSet(m, index, current, current + value));
   }
 
-  private static void min(double[] m, int index, double value, boolean atomic) {
+  /** Keeps the lowest (or highest) value seen at {@code m[index]}; a CAS loop when shared. */
+  private static void keepExtreme(double[] m, int index, double value, boolean atomic,
+      boolean lowest) {
     double current = atomic ? (double) DOUBLES.getVolatile(m, index) : m[index];
-    while (value < current) {
-      if (!atomic) {
-        m[index] = value;
-        return;
-      }
-      if (DOUBLES.compareAndSet(m, index, current, value)) {
-        return;
-      }
-      current = (double) DOUBLES.getVolatile(m, index);
-    }
-  }
-
-  private static void max(double[] m, int index, double value, boolean atomic) {
-    double current = atomic ? (double) DOUBLES.getVolatile(m, index) : m[index];
-    while (value > current) {
+    while (lowest ? value < current : value > current) {
       if (!atomic) {
         m[index] = value;
         return;
@@ -362,8 +350,8 @@ final class DriftTracker {
     add(m, o, 1, atomic);
     add(m, o + 1, d, atomic);
     add(m, o + 2, d * d, atomic);
-    min(m, o + 3, x, atomic);
-    max(m, o + 4, x, atomic);
+    keepExtreme(m, o + 3, x, atomic, true);
+    keepExtreme(m, o + 4, x, atomic, false);
   }
 
   void numeric(long[] bins, double[] m, int feature, double x, boolean atomic) {
