@@ -48,6 +48,14 @@ public final class WebhookSink implements AlertSink {
   private final byte[] secret;
   private final HttpClient client;
   private final AtomicLong retries = new AtomicLong();
+  /** Waits between attempts; tests replace it to see the waits without spending them. */
+  Sleeper sleeper = Thread::sleep;
+
+  /** How the sink waits between attempts. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(long millis) throws InterruptedException;
+  }
 
   private WebhookSink(Builder b) {
     this.uri = b.uri;
@@ -185,7 +193,7 @@ public final class WebhookSink implements AlertSink {
       }
       if (attempt < maxAttempts) {
         retries.incrementAndGet();
-        Thread.sleep(waitMillis);
+        sleeper.sleep(waitMillis);
       }
     }
     throw lastFailure;
