@@ -30,8 +30,8 @@
   }
 
   const token = new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
-  if (token && window.history.replaceState) { // keep the token out of the address bar and history
-    window.history.replaceState(null, "", location.pathname + location.search);
+  if (token && history.replaceState) { // keep the token out of the address bar and history
+    history.replaceState(null, '', location.pathname + location.search);
   }
   const modelSelect = document.getElementById('model');
   const statusEl = document.getElementById('status');
@@ -87,32 +87,32 @@
   };
 
   // Time series: labels shared by every series of a chart; series keyed by name.
-  const history = { labels: [], series: new Map() };
+  const timeline = { labels: [], series: new Map() };
 
   function push(name, value) {
-    let points = history.series.get(name);
+    let points = timeline.series.get(name);
     if (!points) {
       // a series that appears later starts with gaps
-      points = new Array(history.labels.length - 1).fill(null);
-      history.series.set(name, points);
+      points = new Array(timeline.labels.length - 1).fill(null);
+      timeline.series.set(name, points);
     }
     points.push(value === undefined ? null : value);
   }
 
   function trim() {
-    while (history.labels.length > HISTORY) {
-      history.labels.shift();
-      history.series.forEach((points) => points.shift());
+    while (timeline.labels.length > HISTORY) {
+      timeline.labels.shift();
+      timeline.series.forEach((points) => points.shift());
     }
-    history.series.forEach((points) => {
-      while (points.length < history.labels.length) {
+    timeline.series.forEach((points) => {
+      while (points.length < timeline.labels.length) {
         points.push(null); // a model that disappeared
       }
     });
   }
 
   function dataset(name, label, index, axis, dashed) {
-    return { label: label, data: history.series.get(name) || [], yAxisID: axis || 'y',
+    return { label: label, data: timeline.series.get(name) || [], yAxisID: axis || 'y',
       borderColor: COLORS[index % COLORS.length], backgroundColor: COLORS[index % COLORS.length],
       borderDash: dashed ? [6, 3] : [], borderWidth: 2 };
   }
@@ -126,7 +126,7 @@
   }
 
   function drawSeries(models, proc) {
-    history.labels.push(new Date().toLocaleTimeString());
+    timeline.labels.push(new Date().toLocaleTimeString());
     models.forEach((m) => {
       push('p50:' + m.name, ms(m.p50_seconds));
       push('p99:' + m.name, ms(m.p99_seconds));
@@ -147,9 +147,9 @@
       throughput.push(dataset('calls:' + m.name, m.name + ' calls/s', i));
       throughput.push(dataset('errors:' + m.name, m.name + ' errors/s', i, 'y1', true));
     });
-    setData(charts.latency, history.labels, latency);
-    setData(charts.throughput, history.labels, throughput);
-    setData(charts.resources, history.labels, [
+    setData(charts.latency, timeline.labels, latency);
+    setData(charts.throughput, timeline.labels, throughput);
+    setData(charts.resources, timeline.labels, [
       dataset('heap', 'heap used', 0),
       dataset('heapMax', 'heap max', 0, 'y', true),
       dataset('cpu', 'process CPU', 1, 'y1'),
