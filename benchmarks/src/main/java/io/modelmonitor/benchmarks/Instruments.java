@@ -6,10 +6,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelmonitor.ModelMonitor;
+import io.modelmonitor.MonitorConfig;
 import io.modelmonitor.MonitorRegistry;
 import io.modelmonitor.benchmarks.Workload.Prediction;
 import io.modelmonitor.benchmarks.Workload.Request;
 import io.modelmonitor.drift.Baseline;
+import io.modelmonitor.drift.DriftPolicy;
 import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.schema.FeatureSchema;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -62,6 +64,7 @@ public class Instruments {
   ModelMonitor<Request, Prediction> fullMonitor;
   Function<Request, Prediction> full;
   Function<Request, Prediction> fullWithIds;
+  Function<Request, Prediction> fullSampled;
   OverheadBenchmark.Scorer proxy;
 
   /** Builds the instruments, the monitors and the baseline. */
@@ -118,6 +121,13 @@ public class Instruments {
         .schema(schema).baseline(baseline)
         .prediction(PredictionSpec.score(Prediction::score))
         .requestId(r -> r.id)
+        .build()
+        .decorateFunction(Workload::score);
+    fullSampled = registry.<Request, Prediction>monitorBuilder("sampled", "v1")
+        .schema(schema).baseline(baseline)
+        .prediction(PredictionSpec.score(Prediction::score))
+        .config(MonitorConfig.custom()
+            .drift(DriftPolicy.DEFAULTS.withSampleRate(0.1)).build())
         .build()
         .decorateFunction(Workload::score);
     proxy = io.modelmonitor.annotation.MonitoredProxy.create(OverheadBenchmark.Scorer.class,

@@ -2,9 +2,9 @@ package io.modelmonitor.benchmarks;
 
 import ai.onnxruntime.OrtException;
 import io.modelmonitor.annotation.Monitored;
+import io.modelmonitor.ModelSnapshot;
 import io.modelmonitor.benchmarks.Workload.Prediction;
 import io.modelmonitor.benchmarks.Workload.Request;
-import io.modelmonitor.ModelSnapshot;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -290,6 +290,20 @@ public class OverheadBenchmark {
   @Benchmark
   public Prediction oursFullRequestId(Stream s, Instruments m) {
     return m.fullWithIds.apply(s.nextWithId());
+  }
+
+  /**
+   * Full monitoring with drift sampled at 10% ({@code DriftPolicy.withSampleRate(0.1)}): every
+   * call is still schema-checked, timed and counted; every tenth call of a thread also counts
+   * its features and score in the baseline's bins.
+   *
+   * @param s the stream
+   * @param m the instruments
+   * @return the prediction
+   */
+  @Benchmark
+  public Prediction oursFullSampled(Stream s, Instruments m) {
+    return m.fullSampled.apply(s.next());
   }
 
   /**
