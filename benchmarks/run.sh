@@ -2,7 +2,7 @@
 # Runs the benchmark suite and regenerates the results section of benchmarks/README.md.
 #
 #   benchmarks/run.sh quick   1 fork, 2 x 1 s warm-up, 3 x 1 s measurement   (about 4 min on 2 cores)
-#   benchmarks/run.sh full    3 forks, 5 x 1 s warm-up, 5 x 1 s measurement (about 25 min on 2 cores)
+#   benchmarks/run.sh full    3 forks, 5 x 1 s warm-up, 5 x 1 s measurement (about 20 min on 2 cores)
 #   benchmarks/run.sh smoke   1 fork, 1 x 100 ms each: proves every benchmark runs (CI); the
 #                             README is left alone, the generated section goes to target/
 #

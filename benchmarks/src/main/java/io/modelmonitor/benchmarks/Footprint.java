@@ -71,16 +71,22 @@ public final class Footprint {
     }
     // lambdas are hidden classes: JOL needs this to read their fields' offsets
     System.setProperty("jol.magicFieldOffset", "true");
-    long base = retained(20, 0, false);
-    long oneMoreNumeric = retained(21, 0, false);
-    long oneMoreCategorical = retained(20, 1, false);
-    long twoThreads = retained(20, 0, true);
+    Map<String, Long> byOwner = new HashMap<>();
+    long base = retained(20, 0, false, byOwner);
+    long oneMoreNumeric = retained(21, 0, false, null);
+    long oneMoreCategorical = retained(20, 1, false, null);
+    long twoThreads = retained(20, 0, true, null);
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
     out.put("features20Bytes", base);
     out.put("perNumericBytes", oneMoreNumeric - base);
     out.put("perCategoricalBytes", oneMoreCategorical - base);
     out.put("perThreadBytes", twoThreads - base);
+    // the 20-feature monitor's bytes by owning ModelMonitor class, largest first
+    ObjectNode owners = out.putObject("features20ByOwner");
+    byOwner.entrySet().stream()
+        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+        .forEach(e -> owners.put(e.getKey(), e.getValue()));
     out.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     json.writerWithDefaultPrettyPrinter().writeValue(Path.of(args[0]).toFile(), out);
     System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(out));
@@ -88,10 +94,11 @@ public final class Footprint {
 
   /**
    * Bytes retained by one monitor of {@code numeric} + {@code categorical} features, called
-   * from this thread (and from a second, still running thread if {@code secondThread}).
+   * from this thread (and from a second, still running thread if {@code secondThread}); the
+   * bytes by owner go to {@code byOwner} if it is not null.
    */
-  static long retained(int numeric, int categorical, boolean secondThread)
-      throws InterruptedException {
+  static long retained(int numeric, int categorical, boolean secondThread,
+      Map<String, Long> byOwner) throws InterruptedException {
     MonitorRegistry registry = registry();
     CountDownLatch called = new CountDownLatch(1);
     CountDownLatch done = new CountDownLatch(1);
@@ -119,9 +126,9 @@ public final class Footprint {
         registry.tickNow();
       }
       Set<Object> shared = Collections.newSetFromMap(new IdentityHashMap<>());
-      walk(reference, Collections.emptySet(), shared);
+      walk(reference, Collections.emptySet(), shared, null);
       Set<Object> own = Collections.newSetFromMap(new IdentityHashMap<>());
-      long bytes = walk(measured, shared, own);
+      long bytes = walk(measured, shared, own, byOwner);
       if (Boolean.getBoolean("footprint.details")) {
         printDetails(numeric, categorical, secondThread, own);
       }
@@ -134,24 +141,34 @@ public final class Footprint {
 
   /**
    * Adds every object reachable from {@code root} that is not in {@code exclude} (and not a
-   * stop object) to {@code into}; returns the sum of their sizes.
+   * stop object) to {@code into}; returns the sum of their sizes. If {@code byOwner} is not
+   * null, each object's size is also added to its owner: the nearest object of a ModelMonitor
+   * class ({@code io.modelmonitor.*}) on the path it was found by, itself if it is one.
    */
-  static long walk(Object root, Set<Object> exclude, Set<Object> into) {
+  static long walk(Object root, Set<Object> exclude, Set<Object> into,
+      Map<String, Long> byOwner) {
     VirtualMachine vm = VM.current();
-    ArrayDeque<Object> stack = new ArrayDeque<>();
-    stack.push(root);
+    ArrayDeque<Object[]> stack = new ArrayDeque<>();
+    stack.push(new Object[] {root, "(monitor)"});
     long bytes = 0;
     while (!stack.isEmpty()) {
-      Object o = stack.pop();
+      Object[] entry = stack.pop();
+      Object o = entry[0];
       if (exclude.contains(o) || !into.add(o)) {
         continue;
       }
-      bytes += vm.sizeOf(o);
       Class<?> type = o.getClass();
+      String owner = type.getName().startsWith("io.modelmonitor.")
+          ? ownerName(type) : (String) entry[1];
+      long size = vm.sizeOf(o);
+      bytes += size;
+      if (byOwner != null) {
+        byOwner.merge(owner, size, Long::sum);
+      }
       if (type.isArray()) {
         if (!type.getComponentType().isPrimitive()) {
           for (Object e : (Object[]) o) {
-            push(stack, e);
+            push(stack, e, owner);
           }
         }
         continue;
@@ -159,7 +176,7 @@ public final class Footprint {
       for (Class<?> c = type; c != null; c = c.getSuperclass()) {
         for (Field f : c.getDeclaredFields()) {
           if (!Modifier.isStatic(f.getModifiers()) && !f.getType().isPrimitive()) {
-            push(stack, ObjectUtils.value(o, f));
+            push(stack, ObjectUtils.value(o, f), owner);
           }
         }
       }
@@ -192,13 +209,20 @@ public final class Footprint {
             e.getValue()[0], e.getKey()));
   }
 
-  private static void push(ArrayDeque<Object> stack, Object o) {
+  /** The simple name of a ModelMonitor class; lambdas (hidden classes) as "Outer (lambda)". */
+  private static String ownerName(Class<?> type) {
+    String name = type.getName().substring(type.getName().lastIndexOf('.') + 1);
+    int lambda = name.indexOf("$$Lambda");
+    return lambda < 0 ? name : name.substring(0, lambda) + " (lambda)";
+  }
+
+  private static void push(ArrayDeque<Object[]> stack, Object o, String owner) {
     if (o == null || o instanceof Class || o instanceof ClassLoader || o instanceof Thread
         || o instanceof ThreadGroup
         || o.getClass().getName().equals("io.modelmonitor.internal.RegistryCore")) {
       return;
     }
-    stack.push(o);
+    stack.push(new Object[] {o, owner});
   }
 
   private static MonitorRegistry registry() {

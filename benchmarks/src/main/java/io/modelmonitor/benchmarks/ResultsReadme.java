@@ -199,6 +199,19 @@ public final class ResultsReadme {
         f.path("perCategoricalBytes").asLong());
     row(out, "each additional calling thread (its recording cell)",
         f.path("perThreadBytes").asLong());
+    out.append("\nWhere the 20-feature monitor's bytes are, by the nearest ModelMonitor class "
+        + "that holds them (its histograms and arrays included):\n\n"
+        + "| holder | bytes | KiB |\n|---|---:|---:|\n");
+    long other = 0;
+    int shown = 0;
+    for (Map.Entry<String, JsonNode> e : f.path("features20ByOwner").properties()) {
+      if (shown++ < 8) {
+        row(out, "`" + e.getKey() + "`", e.getValue().asLong());
+      } else {
+        other += e.getValue().asLong();
+      }
+    }
+    row(out, "everything else", other);
     out.append('\n');
   }
 
