@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns the JMH JSON results of {@code run.sh} and the footprint JSON into the results section
@@ -74,22 +75,40 @@ public final class ResultsReadme {
       System.err.println("usage: ResultsReadme TIER README.md FOOTPRINT.json JMH.json...");
       System.exit(2);
     }
-    ObjectMapper json = new ObjectMapper();
-    Map<Integer, Map<String, Result>> byThreads = new LinkedHashMap<>();
-    JsonNode any = null;
+    List<Path> jmh = new ArrayList<>();
     for (int i = 3; i < args.length; i++) {
-      for (JsonNode b : json.readTree(Path.of(args[i]).toFile())) {
+      jmh.add(Path.of(args[i]));
+    }
+    System.out.println(generate(args[0], Path.of(args[1]), Path.of(args[2]), jmh));
+  }
+
+  /**
+   * Writes the results section into {@code readme} between the markers.
+   *
+   * @param tier the tier's name, printed in the section
+   * @param readme the README holding the markers
+   * @param footprintJson the output of {@link Footprint}
+   * @param jmhJson JMH's JSON results ({@code -rf json})
+   * @return the section written
+   * @throws IOException if a file cannot be read or written
+   * @throws IllegalArgumentException if there are no results or the README lacks the markers
+   */
+  static String generate(String tier, Path readme, Path footprintJson, List<Path> jmhJson)
+      throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    Map<Integer, Map<String, Result>> byThreads = new TreeMap<>();
+    JsonNode any = null;
+    for (Path file : jmhJson) {
+      for (JsonNode b : json.readTree(file.toFile())) {
         any = b;
         read(b, byThreads);
       }
     }
     if (any == null) {
-      throw new IllegalArgumentException("no JMH results in " + List.of(args).subList(3,
-          args.length));
+      throw new IllegalArgumentException("no JMH results in " + jmhJson);
     }
-    JsonNode footprint = json.readTree(Path.of(args[2]).toFile());
-    String section = section(args[0], any, byThreads, footprint);
-    Path readme = Path.of(args[1]);
+    JsonNode footprint = json.readTree(footprintJson.toFile());
+    String section = section(tier, any, byThreads, footprint);
     String text = Files.readString(readme, StandardCharsets.UTF_8);
     int begin = text.indexOf(BEGIN);
     int end = text.indexOf(END);
@@ -99,7 +118,7 @@ public final class ResultsReadme {
     String updated = text.substring(0, begin + BEGIN.length()) + "\n" + section
         + text.substring(end);
     Files.writeString(readme, updated, StandardCharsets.UTF_8);
-    System.out.println(section);
+    return section;
   }
 
   private static void read(JsonNode b, Map<Integer, Map<String, Result>> byThreads) {
@@ -190,7 +209,7 @@ public final class ResultsReadme {
   }
 
   private static void footprint(StringBuilder out, JsonNode f) {
-    out.append("### Retained heap (JOL `GraphLayout`, default `MonitorConfig`)\n\n");
+    out.append("### Retained heap (JOL object sizes, default `MonitorConfig`)\n\n");
     out.append("| what | bytes | KiB |\n|---|---:|---:|\n");
     row(out, "one monitored model, 20 numeric features, one calling thread",
         f.path("features20Bytes").asLong());
