@@ -2,7 +2,7 @@
 # Runs the benchmark suite and regenerates the results section of benchmarks/README.md.
 #
 #   benchmarks/run.sh quick   1 fork, 2 x 1 s warm-up, 3 x 1 s measurement   (about 4 min on 2 cores)
-#   benchmarks/run.sh full    3 forks, 5 x 1 s warm-up, 5 x 1 s measurement (about 20 min on 2 cores)
+#   benchmarks/run.sh full    3 forks, 8 x 1 s warm-up, 5 x 1 s measurement (about 25 min on 2 cores)
 #   benchmarks/run.sh smoke   1 fork, 1 x 100 ms each: proves every benchmark runs (CI); the
 #                             README is left alone, the generated section goes to target/
 #
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 tier=${1:-}
 case "$tier" in
   quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s) ;;
-  full)  jmh_opts=(-f 3 -wi 5 -w 1s -i 5 -r 1s) ;;
+  full)  jmh_opts=(-f 3 -wi 8 -w 1s -i 5 -r 1s) ;;
   smoke) jmh_opts=(-f 1 -wi 1 -w 100ms -i 1 -r 100ms) ;;
   *) echo "usage: benchmarks/run.sh quick|full|smoke" >&2; exit 2 ;;
 esac
