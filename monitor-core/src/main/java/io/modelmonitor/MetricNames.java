@@ -25,6 +25,13 @@ public final class MetricNames {
   /** Largest latency of the last closed window. */
   public static final String LATENCY_MAX = "model.prediction.latency.max";
 
+  /**
+   * Duration of each declared stage of a call (input conversion, inference, ...), tagged
+   * {@link #TAG_STAGE}: a function timer (count and total time since start). Present only for
+   * monitors that declare stages.
+   */
+  public static final String STAGE_LATENCY = "model.stage.latency";
+
   /** Calls by outcome, tagged {@link #TAG_OUTCOME}: {@code success}, {@code error}, {@code rejected}. */
   public static final String PREDICTIONS = "model.predictions";
 
@@ -166,6 +173,9 @@ public final class MetricNames {
 
   /** Tag key: the cut-off of a ranked metric (from the configured closed set). */
   public static final String TAG_K = "k";
+
+  /** Tag key: a stage of a call, from the closed set the monitor declared. */
+  public static final String TAG_STAGE = "stage";
 
   /** Tag key: the cause of a monitor error. */
   public static final String TAG_CAUSE = "cause";

@@ -117,6 +117,15 @@ final class MicrometerBinding {
           .description("Latency of completed model calls (success and error)")
           .tags(tags).register(registry));
     }
+    List<String> stages = monitor.stages();
+    for (int i = 0; i < stages.size(); i++) {
+      int stage = i;
+      meters.add(FunctionTimer.builder(MetricNames.STAGE_LATENCY, monitor,
+              m -> m.readTotal(a -> a.stages[stage].getTotalCount()),
+              m -> m.readTotal(a -> a.stageSumNanos[stage]), TimeUnit.NANOSECONDS)
+          .description("Duration of one stage of the model calls (a part of their latency)")
+          .tags(tags).tag(MetricNames.TAG_STAGE, stages.get(i)).register(registry));
+    }
     for (double phi : PERCENTILES) {
       meters.add(timeGauge(MetricNames.LATENCY_PERCENTILE,
           "Latency percentile of the last closed window",

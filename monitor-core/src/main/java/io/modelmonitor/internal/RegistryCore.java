@@ -253,7 +253,8 @@ public final class RegistryCore {
   public <I, O> ModelMonitor<I, O> monitor(String name, String version,
       FeatureSchema<? super I> schema, io.modelmonitor.drift.Baseline baseline,
       io.modelmonitor.drift.PredictionSpec<? super O> prediction,
-      java.util.function.Function<? super I, ?> requestId, MonitorConfig config) {
+      java.util.function.Function<? super I, ?> requestId, MonitorConfig config,
+      List<String> stages) {
     Entry existing = monitors.get(name);
     if (existing == null) {
       synchronized (lifecycleLock) {
@@ -263,7 +264,8 @@ public final class RegistryCore {
         }
         existing = monitors.get(name);
         if (existing == null) {
-          Entry created = create(name, version, schema, baseline, prediction, requestId, config);
+          Entry created = create(name, version, schema, baseline, prediction, requestId, config,
+              stages);
           monitors.put(name, created);
           startReporter();
           return (ModelMonitor<I, O>) created.monitor;
@@ -294,15 +296,19 @@ public final class RegistryCore {
           + "' is already monitored with a " + m.predictionKind() + " prediction spec, not "
           + kind);
     }
+    if (!m.stages().equals(stages)) {
+      throw new IllegalArgumentException("model '" + name + ':' + version
+          + "' is already monitored with the stages " + m.stages() + ", not " + stages);
+    }
     return (ModelMonitor<I, O>) m;
   }
 
   private Entry create(String name, String version, FeatureSchema<?> schema,
       io.modelmonitor.drift.Baseline baseline, io.modelmonitor.drift.PredictionSpec<?> prediction,
-      java.util.function.Function<?, ?> requestId, MonitorConfig config) {
+      java.util.function.Function<?, ?> requestId, MonitorConfig config, List<String> stages) {
     @SuppressWarnings({"unchecked", "rawtypes"})
     DefaultModelMonitor<?, ?> monitor = new DefaultModelMonitor(name, version, config, ticker,
-        clock, schema, baseline, prediction, requestId);
+        clock, schema, baseline, prediction, requestId, stages);
     Entry entry = new Entry(monitor);
     try {
       for (MeterRegistry leaf : leafRegistries) {
