@@ -315,7 +315,9 @@ public final class RegistryCore {
         MicrometerBinding.checkNotExported(leaf, commonTags, name, version);
       }
       for (MeterRegistry leaf : leafRegistries) {
-        boolean prometheus = PrometheusLatencyHistogram.isAvailable()
+        // the probe lives in Holder: touching PrometheusLatencyHistogram itself would load a
+        // class implementing client_java's Collector, absent when the registry is optional
+        boolean prometheus = PrometheusLatencyHistogram.Holder.AVAILABLE
             && PrometheusLatencyHistogram.isPrometheus(leaf);
         MicrometerBinding binding = new MicrometerBinding(monitor, leaf, commonTags, !prometheus);
         entry.bindings.add(binding);
