@@ -72,4 +72,52 @@ class StageTimingsTest {
       assertThat(stagesTotal).isLessThanOrEqualTo(latency.totalTime(TimeUnit.NANOSECONDS));
     }
   }
+
+  @Test
+  void fourThreads_concurrentScoresAndBatches_exactCountsPerStage() throws Exception {
+    int threads = 4;
+    int perThread = 2_000;
+    try (MonitorRegistry registry = MonitorRegistry.builder().build();
+        MonitoredOnnxSession ctr = MonitoredOnnxSession.builder(registry, "ctr", "v1",
+            MonitoredOnnxSessionTest.model("ctr_logreg.onnx")).intraOpThreads(1).open()) {
+      Map<String, Object> row = Map.of("price", 12.5, "ctr_7d", 0.04, "position", 3);
+      double expected = ctr.score(row);
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic
+          .AtomicInteger();
+      java.util.List<Thread> workers = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Thread w = new Thread(() -> {
+          try {
+            start.await();
+            for (int i = 0; i < perThread; i++) {
+              double p = i % 4 == 0 ? ctr.scoreBatch(List.of(row, row))[1] : ctr.score(row);
+              if (p != expected) {
+                wrong.incrementAndGet();
+              }
+            }
+          } catch (InterruptedException | OrtException e) {
+            wrong.incrementAndGet();
+          }
+        });
+        w.start();
+        workers.add(w);
+      }
+      start.countDown();
+      for (int i = 0; i < 10; i++) {
+        registry.tickNow(); // windows close while the callers run
+      }
+      for (Thread w : workers) {
+        w.join();
+      }
+      long calls = 1 + (long) threads * perThread;
+      ModelSnapshot s = ctr.monitor().snapshot();
+      assertThat(wrong.get()).isZero();
+      assertThat(s.totalOutcomes().success()).isEqualTo(calls);
+      assertThat(s.totalBatches().batches()).isEqualTo(threads * perThread / 4);
+      for (String stage : STAGES) {
+        assertThat(s.totalStages().get(stage).count()).as(stage).isEqualTo(calls);
+      }
+    }
+  }
 }
