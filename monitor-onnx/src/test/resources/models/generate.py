@@ -17,7 +17,7 @@ CTR_WEIGHTS = [-0.002, 3.5, -0.25]
 CTR_BIAS = -1.0
 
 # binary_outputs: logit = W . features + B; probabilities = [1 - sigmoid(logit), sigmoid(logit)];
-# label = argmax(probabilities)
+# label = argmax(probabilities); p1_flat = probabilities[:, 1] as [N]
 BINARY_WEIGHTS = [0.8, -1.2, 0.5]
 BINARY_BIAS = 0.1
 
@@ -87,11 +87,13 @@ def mixed_inputs():
 
 
 def binary_outputs():
-    """Three outputs, as a converted binary classifier emits: label, probabilities, logit."""
+    """Outputs as a converted binary classifier emits them (label, probabilities), the logit
+    and the class-1 probability as a rank-1 tensor [N]."""
     w = helper.make_tensor("W", TensorProto.FLOAT, [3, 1],
                            np.array(BINARY_WEIGHTS, dtype=np.float32).tolist())
     b = helper.make_tensor("B", TensorProto.FLOAT, [1], [BINARY_BIAS])
     one = helper.make_tensor("one", TensorProto.FLOAT, [1], [1.0])
+    axis1 = helper.make_tensor("axis1", TensorProto.INT64, [1], [1])
     nodes = [
         helper.make_node("MatMul", ["features", "W"], ["xw"]),
         helper.make_node("Add", ["xw", "B"], ["logit"]),
@@ -99,12 +101,14 @@ def binary_outputs():
         helper.make_node("Sub", ["one", "p1"], ["p0"]),
         helper.make_node("Concat", ["p0", "p1"], ["probabilities"], axis=1),
         helper.make_node("ArgMax", ["probabilities"], ["label"], axis=1, keepdims=0),
+        helper.make_node("Squeeze", ["p1", "axis1"], ["p1_flat"]),
     ]
     graph = helper.make_graph(
         nodes, "binary_outputs", [column("features", width=3)],
         [helper.make_tensor_value_info("label", TensorProto.INT64, ["N"]),
-         column("probabilities", width=2), column("logit")],
-        initializer=[w, b, one])
+         column("probabilities", width=2), column("logit"),
+         helper.make_tensor_value_info("p1_flat", TensorProto.FLOAT, ["N"])],
+        initializer=[w, b, one, axis1])
     save(graph, "binary_outputs.onnx")
 
 

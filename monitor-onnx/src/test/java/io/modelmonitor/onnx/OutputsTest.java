@@ -76,6 +76,23 @@ class OutputsTest {
   }
 
   @Test
+  void binaryOutputs_rankOneOutput_eachRowsValueIsItsScore() throws OrtException {
+    float[] flat = (float[]) PlainOrt.run("binary_outputs.onnx",
+        Map.of("features", PlainOrt.floats(BINARY_X))).get("p1_flat");
+    try (MonitorRegistry registry = MonitorRegistry.builder().build();
+        MonitoredOnnxSession binary = MonitoredOnnxSession.builder(registry, "flat", "v1",
+            MonitoredOnnxSessionTest.model("binary_outputs.onnx")).scoreOutput("p1_flat")
+            .open()) {
+      double[] scores = binary.scoreBatch(rows(BINARY_X));
+      for (int i = 0; i < BINARY_X.length; i++) {
+        assertThat(scores[i]).isEqualTo((double) flat[i]);
+        assertThat(binary.classify(Map.of("features", BINARY_X[i])).probabilities())
+            .containsExactly(1 - (double) flat[i], flat[i]);
+      }
+    }
+  }
+
+  @Test
   void binaryOutputs_logitOutput_rawOrWithSigmoidEqualsThePlainLogit() throws OrtException {
     Map<String, Object> plain = PlainOrt.run("binary_outputs.onnx",
         Map.of("features", PlainOrt.floats(BINARY_X)));
@@ -202,7 +219,7 @@ class OutputsTest {
       }
       // the caller's tensor is still open and usable
       try (OrtSession.Result again = binary.run(Map.of("features", features))) {
-        assertThat(again.size()).isEqualTo(3);
+        assertThat(again.size()).isEqualTo(4); // every output: label, probabilities, ...
       }
       assertThat(binary.monitor().snapshot().totalOutcomes().success()).isEqualTo(2);
     }
