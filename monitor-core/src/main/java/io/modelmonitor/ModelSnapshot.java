@@ -38,6 +38,8 @@ import java.util.Objects;
  * @param inFlight calls started and not yet finished at the moment of the snapshot
  * @param monitorErrors failures inside monitoring itself since start (invalid samples, internal
  *     errors); they never affected the monitored calls
+ * @param info static facts about the model set when its monitor was created
+ *     ({@link ModelInfo#EMPTY} without)
  */
 public record ModelSnapshot(
     String model,
@@ -61,7 +63,8 @@ public record ModelSnapshot(
     io.modelmonitor.feedback.QualitySummary rollingQuality,
     io.modelmonitor.feedback.QualitySummary totalQuality,
     long inFlight,
-    long monitorErrors) {
+    long monitorErrors,
+    ModelInfo info) {
 
   /**
    * Creates the record after validating its components.
@@ -88,6 +91,7 @@ public record ModelSnapshot(
    * @param totalQuality see {@link #totalQuality()}
    * @param inFlight see {@link #inFlight()}
    * @param monitorErrors see {@link #monitorErrors()}
+   * @param info see {@link #info()}
    */
   public ModelSnapshot {
     Objects.requireNonNull(model, "model");
@@ -107,6 +111,7 @@ public record ModelSnapshot(
     Objects.requireNonNull(rollingDrift, "rollingDrift");
     Objects.requireNonNull(totalDrift, "totalDrift");
     Objects.requireNonNull(windowRecommendations, "windowRecommendations");
+    Objects.requireNonNull(info, "info");
   }
 
   /**

@@ -68,6 +68,12 @@ class PromtoolTest {
       ModelMonitor<Request, Double> monitor = registry.<Request, Double>monitorBuilder("ctr",
               "v1").schema(SCHEMA).baseline(baseline)
           .prediction(PredictionSpec.score(Double::doubleValue)).requestId(Request::id)
+          .info(ModelInfo.builder().label("producer", "pytorch").label("graph", "ctr")
+              .attribute("note", "free text")
+              .measurement(MetricNames.ONNX_SIZE, "bytes", "Size of the model", 1234)
+              .measurement(MetricNames.ONNX_MEMORY_FOOTPRINT, "bytes", "Footprint", Double.NaN)
+              .measurement(MetricNames.ONNX_THREADS, null, "Threads", 2, MetricNames.TAG_KIND,
+                  "intra_op").build())
           .config(MonitorConfig.custom().concurrencyLimit(8).feedback(FeedbackPolicy.DEFAULTS
               .withAttributionWindow(Duration.ofSeconds(5))).build())
           .build();
@@ -119,6 +125,7 @@ class PromtoolTest {
         "model_input_violations_total{", "model_drift{", "model_quality{",
         "model_feedback_total{", "model_alerts_firing{", "model_alert_deliveries_total{",
         "model_prediction_batch_items_total{", "model_predictions_saturation{",
+        "model_info{", "model_onnx_size_bytes{", "model_onnx_threads{",
         "jvm_memory_used_bytes{");
   }
 
