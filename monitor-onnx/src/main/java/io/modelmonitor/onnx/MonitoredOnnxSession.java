@@ -11,6 +11,7 @@ import ai.onnxruntime.TensorInfo;
 import io.modelmonitor.ModelMonitor;
 import io.modelmonitor.MonitorConfig;
 import io.modelmonitor.MonitorRegistry;
+import io.modelmonitor.drift.Baseline;
 import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.schema.FeatureSchema;
 import io.modelmonitor.schema.SchemaViolationException;
@@ -48,11 +49,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * input missing, null or of the wrong type) fails with {@link IllegalArgumentException}, counted
  * as an error of the call, and ONNX Runtime is never called with it.
  *
+ * <p>The model's own metadata is read too. A baseline embedded under {@value #BASELINE_KEY}
+ * (the JSON of {@link Baseline#toJson()}) makes the monitor compute drift of the inputs and
+ * the score; a feature schema embedded under {@value #SCHEMA_KEY} (the JSON of
+ * {@link FeatureSchema#toJson()}, shape {@code map}) refines the derived schema: bounds,
+ * vocabularies, sensitivity, ignored keys. {@code tools/embed_onnx_metadata.py} embeds both.
+ * A baseline or schema given to the {@link Builder} wins over the embedded one, which is then
+ * not used at all. Producer, graph, domain and version become the labels of the monitor's
+ * {@link io.modelmonitor.ModelInfo} (exported as {@code model_info}); descriptions and the other
+ * custom metadata its attributes (snapshot and JSON only); the cost of loading
+ * ({@link #resources()}) its measurements.
+ *
  * <p>Thread-safe: ONNX Runtime sessions may be run concurrently. Every tensor and result a call
  * creates is closed before it returns, on every path. Do not close the session while calls are
  * in flight.
  */
 public final class MonitoredOnnxSession implements AutoCloseable {
+
+  /** Custom metadata key of an embedded baseline (a {@code modelmonitor-baseline} document). */
+  public static final String BASELINE_KEY = "modelmonitor.baseline";
+
+  /**
+   * Custom metadata key of an embedded schema refinement (a
+   * {@code modelmonitor-feature-schema} document of shape {@code map}).
+   */
+  public static final String SCHEMA_KEY = "modelmonitor.schema";
 
   private final OrtEnvironment env;
   private final OrtSession session;
@@ -62,6 +83,7 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   private final FeatureSchema<Map<String, ?>> schema;
   private final ModelMonitor<Map<String, ?>, Double> monitor;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final OnnxResources resources;
 
   private MonitoredOnnxSession(Builder b) throws OrtException {
     if (!Files.isRegularFile(b.modelFile)) {
@@ -69,15 +91,28 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     }
     env = OrtEnvironment.getEnvironment();
     OrtSession opened;
+    long rssBefore;
+    long loadNanos;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       if (b.intraOpThreads > 0) {
         options.setIntraOpNumThreads(b.intraOpThreads);
       }
+      if (b.interOpThreads > 0) {
+        options.setInterOpNumThreads(b.interOpThreads);
+      }
       options.setOptimizationLevel(b.optimization);
+      rssBefore = ResidentMemory.bytes();
+      long t0 = System.nanoTime();
       opened = env.createSession(b.modelFile.toString(), options);
+      loadNanos = System.nanoTime() - t0;
     }
     session = opened;
     try {
+      resources = new OnnxResources(java.time.Duration.ofNanos(loadNanos),
+          fileSize(b.modelFile), b.intraOpThreads, b.interOpThreads, rssBefore,
+          ResidentMemory.bytes());
+      OnnxMetadata metadata = OnnxMetadata.read(session.getMetadata(),
+          producerVersion(b.modelFile), b.modelFile.toString());
       inputs = new ArrayList<>();
       FeatureSchema.Builder<Map<String, ?>> schemaBuilder = FeatureSchema.forMap();
       for (NodeInfo node : session.getInputInfo().values()) {
@@ -85,13 +120,20 @@ public final class MonitoredOnnxSession implements AutoCloseable {
         input.declare(schemaBuilder);
         inputs.add(input);
       }
-      schema = schemaBuilder.build();
+      schema = SchemaRefinement.apply(schemaBuilder.build(),
+          b.schema != null ? b.schema : metadata.schema, b.modelFile.toString());
+      Baseline baseline = b.baseline != null ? b.baseline : metadata.baseline;
       scoreOutput = scoreOutput(session.getOutputInfo());
       requestedOutputs = Set.of(scoreOutput);
       MonitorRegistry.MonitorBuilder<Map<String, ?>, Double> monitorBuilder = b.registry
           .<Map<String, ?>, Double>monitorBuilder(b.model, b.version)
           .schema(schema)
-          .prediction(PredictionSpec.score(Double::doubleValue));
+          .prediction(PredictionSpec.score(Double::doubleValue))
+          .info(metadata.info(resources, source(b.baseline, metadata.baseline),
+              source(b.schema, metadata.schema)));
+      if (baseline != null) {
+        monitorBuilder.baseline(baseline);
+      }
       if (b.config != null) {
         monitorBuilder.config(b.config);
       }
@@ -104,6 +146,27 @@ public final class MonitoredOnnxSession implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private static long fileSize(Path file) {
+    try {
+      return Files.size(file);
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  private static String producerVersion(Path file) {
+    try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+      return OnnxModelHeader.producerVersion(in);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  /** Where a baseline or schema came from, for the attributes. */
+  private static String source(Object explicit, Object embedded) {
+    return explicit != null ? "builder" : embedded != null ? "embedded" : "none";
   }
 
   /** The first float output; it must hold one value per row. */
@@ -166,6 +229,17 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    */
   public FeatureSchema<Map<String, ?>> schema() {
     return schema;
+  }
+
+  /**
+   * Returns what loading the model cost: load time, size, configured threads, resident memory
+   * before and after. The same figures are measurements of the monitor's
+   * {@link io.modelmonitor.ModelInfo}.
+   *
+   * @return the resources, measured once at open
+   */
+  public OnnxResources resources() {
+    return resources;
   }
 
   /**
@@ -309,6 +383,9 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     private final String version;
     private final Path modelFile;
     private int intraOpThreads;
+    private int interOpThreads;
+    private Baseline baseline;
+    private FeatureSchema<Map<String, ?>> schema;
     private OrtSession.SessionOptions.OptLevel optimization =
         OrtSession.SessionOptions.OptLevel.ALL_OPT;
     private MonitorConfig config;
@@ -332,6 +409,59 @@ public final class MonitoredOnnxSession implements AutoCloseable {
         throw new IllegalArgumentException("intraOpThreads must be in [1, 1024]: " + threads);
       }
       this.intraOpThreads = threads;
+      return this;
+    }
+
+    /**
+     * Sets the threads ONNX Runtime uses to run independent operators in parallel (used only
+     * in its parallel execution mode).
+     *
+     * @param threads 1 to 1,024; by default ONNX Runtime chooses
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder interOpThreads(int threads) {
+      if (threads < 1 || threads > 1024) {
+        throw new IllegalArgumentException("interOpThreads must be in [1, 1024]: " + threads);
+      }
+      this.interOpThreads = threads;
+      return this;
+    }
+
+    /**
+     * Sets the baseline drift is computed against, instead of the one embedded in the model
+     * under {@value MonitoredOnnxSession#BASELINE_KEY} (which is then ignored).
+     *
+     * @param baseline the baseline; its feature profiles must fit the schema's types
+     * @return this builder
+     * @throws NullPointerException if {@code baseline} is null
+     */
+    public Builder baseline(Baseline baseline) {
+      this.baseline = Objects.requireNonNull(baseline, "baseline");
+      return this;
+    }
+
+    /**
+     * Refines the schema derived from the model's inputs, instead of the refinement embedded
+     * under {@value MonitoredOnnxSession#SCHEMA_KEY} (which is then ignored). Each feature of
+     * {@code refinement} replaces the derived feature of its name, for its bounds, vocabulary,
+     * NaN policy and sensitivity; its ignored keys are accepted unchecked. Derived features it
+     * does not name stay as derived.
+     *
+     * <pre>{@code
+     * .schema(FeatureSchema.forMap()
+     *     .numeric("price", f -> f.range(0, 10_000).sensitive())
+     *     .build())
+     * }</pre>
+     *
+     * @param refinement a map schema naming only model inputs, each with its derived type (or
+     *     {@code integer} for a float input, {@code categorical} for an integer input), required
+     *     and not nullable, vectors with the input's dimension (or none)
+     * @return this builder
+     * @throws NullPointerException if {@code refinement} is null
+     */
+    public Builder schema(FeatureSchema<Map<String, ?>> refinement) {
+      this.schema = Objects.requireNonNull(refinement, "refinement");
       return this;
     }
 
@@ -364,7 +494,9 @@ public final class MonitoredOnnxSession implements AutoCloseable {
      *
      * @return the open session; close it when done
      * @throws OrtException if ONNX Runtime cannot load the model
-     * @throws IllegalArgumentException as {@link MonitoredOnnxSession#open}
+     * @throws IllegalArgumentException as {@link MonitoredOnnxSession#open}, and if the
+     *     embedded baseline or schema is malformed, the schema refinement does not fit the
+     *     model's inputs, or the baseline does not fit the schema
      */
     public MonitoredOnnxSession open() throws OrtException {
       return new MonitoredOnnxSession(this);
