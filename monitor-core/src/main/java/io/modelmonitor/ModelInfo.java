@@ -96,15 +96,6 @@ public record ModelInfo(Map<String, String> labels, Map<String, String> attribut
   }
 
   /**
-   * Returns whether there are no facts at all.
-   *
-   * @return true for {@link #EMPTY} and its equals
-   */
-  public boolean isEmpty() {
-    return labels.isEmpty() && attributes.isEmpty() && measurements.isEmpty();
-  }
-
-  /**
    * Returns the value of the first measurement of that name whose tags contain {@code tags}.
    *
    * @param name the meter name, such as {@link MetricNames#ONNX_SIZE}

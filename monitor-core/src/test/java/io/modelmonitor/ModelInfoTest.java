@@ -96,7 +96,7 @@ class ModelInfoTest {
     assertThatThrownBy(() -> ModelInfo.builder().measurement(MetricNames.ONNX_SIZE, null, "d", 1)
         .measurement(MetricNames.ONNX_SIZE, null, "d", 2).build())
         .hasMessageContaining("twice");
-    assertThat(new ModelInfo(Map.of(), Map.of(), List.of()).isEmpty()).isTrue();
+    assertThat(new ModelInfo(Map.of(), Map.of(), List.of())).isEqualTo(ModelInfo.EMPTY);
   }
 
   @Test
@@ -110,6 +110,8 @@ class ModelInfoTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).doesNotContain("NaN").doesNotContain("<nightly>");
         JsonNode info = new ObjectMapper().readTree(response.body()).get("info");
+        assertThat(info.fieldNames()).toIterable()
+            .containsExactly("labels", "attributes", "measurements");
         assertThat(info.get("labels").get("producer").asText()).isEqualTo("pytorch");
         assertThat(info.get("attributes").get("training_run").asText())
             .isEqualTo("run-42 <nightly>");

@@ -141,7 +141,7 @@ final class MicrometerBinding {
    */
   private void bindInfo() {
     io.modelmonitor.ModelInfo info = monitor.info();
-    if (info.isEmpty()) {
+    if (info.equals(io.modelmonitor.ModelInfo.EMPTY)) {
       return;
     }
     Tags labels = Tags.empty();
