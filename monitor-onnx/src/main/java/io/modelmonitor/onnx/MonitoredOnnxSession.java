@@ -223,7 +223,8 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   }
 
   /**
-   * Returns the schema derived from the model's inputs, in the model's input order.
+   * Returns the schema derived from the model's inputs, in the model's input order, refined by
+   * the builder's or the embedded schema refinement.
    *
    * @return the immutable schema
    */
