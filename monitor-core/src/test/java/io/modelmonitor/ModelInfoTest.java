@@ -43,6 +43,18 @@ class ModelInfoTest {
   }
 
   @Test
+  void build_existingMonitor_keepsTheInfoItWasCreatedWith() {
+    try (MonitorRegistry registry = MonitorRegistry.builder().build()) {
+      ModelMonitor<Object, Object> first = registry.monitorBuilder("ctr", "v1").info(info())
+          .build();
+      ModelMonitor<Object, Object> again = registry.monitorBuilder("ctr", "v1")
+          .info(ModelInfo.builder().label("producer", "other").build()).build();
+      assertThat(again).isSameAs(first);
+      assertThat(again.snapshot().info()).isEqualTo(info());
+    }
+  }
+
+  @Test
   void scrape_monitorWithInfo_exportsInfoGaugeWithLabelsAndMeasurementsWithUnits() {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (MonitorRegistry registry = MonitorRegistry.builder().meterRegistry(prometheus)
