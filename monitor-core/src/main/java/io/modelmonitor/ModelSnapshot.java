@@ -42,6 +42,8 @@ import java.util.Objects;
  * @param windowStages latency of each declared stage in the last closed window, by stage name
  *     in declaration order (empty without stages; see {@code MonitorBuilder.stages})
  * @param totalStages latency of each declared stage since start, likewise
+ * @param info static facts about the model set when its monitor was created
+ *     ({@link ModelInfo#EMPTY} without)
  */
 public record ModelSnapshot(
     String model,
@@ -67,7 +69,8 @@ public record ModelSnapshot(
     long inFlight,
     long monitorErrors,
     Map<String, LatencySummary> windowStages,
-    Map<String, LatencySummary> totalStages) {
+    Map<String, LatencySummary> totalStages,
+    ModelInfo info) {
 
   /**
    * Creates the record after validating its components.
@@ -96,6 +99,7 @@ public record ModelSnapshot(
    * @param monitorErrors see {@link #monitorErrors()}
    * @param windowStages see {@link #windowStages()}
    * @param totalStages see {@link #totalStages()}
+   * @param info see {@link #info()}
    */
   public ModelSnapshot {
     Objects.requireNonNull(model, "model");
@@ -119,6 +123,7 @@ public record ModelSnapshot(
         new java.util.LinkedHashMap<>(Objects.requireNonNull(windowStages, "windowStages")));
     totalStages = java.util.Collections.unmodifiableMap(
         new java.util.LinkedHashMap<>(Objects.requireNonNull(totalStages, "totalStages")));
+    Objects.requireNonNull(info, "info");
   }
 
   /**

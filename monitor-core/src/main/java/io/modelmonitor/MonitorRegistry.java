@@ -189,6 +189,7 @@ public final class MonitorRegistry implements AutoCloseable {
     private MonitorConfig config = core.defaultConfig();
     private java.util.function.Function<? super I, ?> requestId;
     private List<String> stages = List.of();
+    private ModelInfo info = ModelInfo.EMPTY;
 
     private MonitorBuilder(String name, String version) {
       checkName("model name", name);
@@ -257,6 +258,19 @@ public final class MonitorRegistry implements AutoCloseable {
     }
 
     /**
+     * Sets static facts about the model (origin, load cost): carried by every snapshot and
+     * exported as {@link MetricNames#INFO} and one gauge per measurement. They belong to the
+     * monitor when it is created; a later builder of the same monitor does not change them.
+     *
+     * @param info the facts; default {@link ModelInfo#EMPTY}
+     * @return this builder
+     */
+    public MonitorBuilder<I, O> info(ModelInfo info) {
+      this.info = Objects.requireNonNull(info, "info");
+      return this;
+    }
+
+    /**
      * Returns the monitor of this name, creating it on first use.
      *
      * @return the monitor
@@ -266,7 +280,7 @@ public final class MonitorRegistry implements AutoCloseable {
      */
     public ModelMonitor<I, O> build() {
       return core.monitor(name, version, schema, baseline, prediction, requestId, config,
-          stages);
+          stages, info);
     }
 
     /**

@@ -69,6 +69,12 @@ class PromtoolTest {
               "v1").schema(SCHEMA).baseline(baseline)
           .prediction(PredictionSpec.score(Double::doubleValue)).requestId(Request::id)
           .stages("input", "inference")
+          .info(ModelInfo.builder().label("producer", "pytorch").label("graph", "ctr")
+              .attribute("note", "free text")
+              .measurement(MetricNames.ONNX_SIZE, "bytes", "Size of the model", 1234)
+              .measurement(MetricNames.ONNX_MEMORY_FOOTPRINT, "bytes", "Footprint", Double.NaN)
+              .measurement(MetricNames.ONNX_THREADS, null, "Threads", 2, MetricNames.TAG_KIND,
+                  "intra_op").build())
           .config(MonitorConfig.custom().concurrencyLimit(8).feedback(FeedbackPolicy.DEFAULTS
               .withAttributionWindow(Duration.ofSeconds(5))).build())
           .build();
@@ -123,6 +129,7 @@ class PromtoolTest {
         "model_feedback_total{", "model_alerts_firing{", "model_alert_deliveries_total{",
         "model_prediction_batch_items_total{", "model_predictions_saturation{",
         "model_stage_latency_seconds_count{", "model_stage_latency_seconds_sum{",
+        "model_info{", "model_onnx_size_bytes{", "model_onnx_threads{",
         "jvm_memory_used_bytes{");
     assertThat(scrape).contains("# HELP model_stage_latency_seconds Duration of one stage")
         .contains("stage=\"inference\"");

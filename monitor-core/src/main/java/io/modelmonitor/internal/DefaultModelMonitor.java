@@ -115,6 +115,9 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   private int ringNext;
   private int ringSize;
 
+  /** Static facts about the model; set once, before the monitor is published. */
+  private volatile io.modelmonitor.ModelInfo info = io.modelmonitor.ModelInfo.EMPTY;
+
   DefaultModelMonitor(String name, String version, MonitorConfig config, Ticker ticker,
       Clock clock, FeatureSchema<? super I> schema, Baseline baseline,
       PredictionSpec<? super O> prediction, Function<? super I, ?> requestIds,
@@ -1044,7 +1047,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
         t.latencySummary(), window.batches(), t.batchSummary(), window.violations(),
         violations(t), window.drift(), window.rolling(), drift(t), window.recommendations(),
         window.quality(), window.rollingQuality(), totalQuality(),
-        recordings.inFlight(), errors.total(), window.stages(), t.stageSummaries(stageNames));
+        recordings.inFlight(), errors.total(), window.stages(), t.stageSummaries(stageNames),
+        info);
   }
 
   private DriftReport drift(Aggregate a) {
@@ -1244,5 +1248,14 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   /** Whether {@link #remember} keeps predictions: a score or ranked spec (not API). */
   public boolean remembersPredictions() {
     return joiner != null;
+  }
+
+  /** Sets the model's static facts; only before the monitor is bound and published. */
+  void info(io.modelmonitor.ModelInfo info) {
+    this.info = info;
+  }
+
+  io.modelmonitor.ModelInfo info() {
+    return info;
   }
 }

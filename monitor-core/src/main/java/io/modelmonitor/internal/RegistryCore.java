@@ -249,12 +249,25 @@ public final class RegistryCore {
     return interval;
   }
 
-  @SuppressWarnings("unchecked")
   public <I, O> ModelMonitor<I, O> monitor(String name, String version,
       FeatureSchema<? super I> schema, io.modelmonitor.drift.Baseline baseline,
       io.modelmonitor.drift.PredictionSpec<? super O> prediction,
       java.util.function.Function<? super I, ?> requestId, MonitorConfig config,
       List<String> stages) {
+    return monitor(name, version, schema, baseline, prediction, requestId, config, stages,
+        io.modelmonitor.ModelInfo.EMPTY);
+  }
+
+  /**
+   * As above, with the model's static facts; they are set when the monitor is created (an
+   * existing monitor keeps its own).
+   */
+  @SuppressWarnings("unchecked")
+  public <I, O> ModelMonitor<I, O> monitor(String name, String version,
+      FeatureSchema<? super I> schema, io.modelmonitor.drift.Baseline baseline,
+      io.modelmonitor.drift.PredictionSpec<? super O> prediction,
+      java.util.function.Function<? super I, ?> requestId, MonitorConfig config,
+      List<String> stages, io.modelmonitor.ModelInfo info) {
     Entry existing = monitors.get(name);
     if (existing == null) {
       synchronized (lifecycleLock) {
@@ -265,7 +278,7 @@ public final class RegistryCore {
         existing = monitors.get(name);
         if (existing == null) {
           Entry created = create(name, version, schema, baseline, prediction, requestId, config,
-              stages);
+              stages, info);
           monitors.put(name, created);
           startReporter();
           return (ModelMonitor<I, O>) created.monitor;
@@ -305,10 +318,12 @@ public final class RegistryCore {
 
   private Entry create(String name, String version, FeatureSchema<?> schema,
       io.modelmonitor.drift.Baseline baseline, io.modelmonitor.drift.PredictionSpec<?> prediction,
-      java.util.function.Function<?, ?> requestId, MonitorConfig config, List<String> stages) {
+      java.util.function.Function<?, ?> requestId, MonitorConfig config, List<String> stages,
+      io.modelmonitor.ModelInfo info) {
     @SuppressWarnings({"unchecked", "rawtypes"})
     DefaultModelMonitor<?, ?> monitor = new DefaultModelMonitor(name, version, config, ticker,
         clock, schema, baseline, prediction, requestId, stages);
+    monitor.info(info);
     Entry entry = new Entry(monitor);
     try {
       for (MeterRegistry leaf : leafRegistries) {

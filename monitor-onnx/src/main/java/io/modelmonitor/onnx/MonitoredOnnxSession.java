@@ -69,6 +69,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the outputs), exported as {@code model.stage.latency{stage}} and in
  * {@code ModelSnapshot.totalStages()}; they are recorded for calls that complete.
  *
+ * <p>The model's own metadata is read too. A baseline embedded under {@value #BASELINE_KEY}
+ * (the JSON of {@link Baseline#toJson()}) makes the monitor compute drift of the inputs and
+ * the score; a feature schema embedded under {@value #SCHEMA_KEY} (the JSON of
+ * {@link FeatureSchema#toJson()}, shape {@code map}) refines the derived schema: bounds,
+ * vocabularies, sensitivity, ignored keys. {@code tools/embed_onnx_metadata.py} embeds both.
+ * A baseline or schema given to the {@link Builder} wins over the embedded one, which is then
+ * not used at all. Producer, graph, domain and version become the labels of the monitor's
+ * {@link io.modelmonitor.ModelInfo} (exported as {@code model_info}); descriptions and the other
+ * custom metadata its attributes (snapshot and JSON only); the cost of loading
+ * ({@link #resources()}) its measurements.
+ *
  * <p>Thread-safe: ONNX Runtime sessions may be run concurrently. Every tensor and result a call
  * creates is closed before it returns, on every path, except the result {@link #run(Map)} hands
  * to its caller. Do not close the session while calls are in flight.
@@ -81,6 +92,15 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   private static final int OUTPUT = 2;
   private static final String[] STAGES = {"input", "inference", "output"};
 
+  /** Custom metadata key of an embedded baseline (a {@code modelmonitor-baseline} document). */
+  public static final String BASELINE_KEY = "modelmonitor.baseline";
+
+  /**
+   * Custom metadata key of an embedded schema refinement (a
+   * {@code modelmonitor-feature-schema} document of shape {@code map}).
+   */
+  public static final String SCHEMA_KEY = "modelmonitor.schema";
+
   private final OrtEnvironment env;
   private final OrtSession session;
   private final List<OnnxInput> inputs;
@@ -90,21 +110,37 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   private final ModelMonitor<Map<String, ?>, Object> monitor;
   private final Ticker ticker;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final OnnxResources resources;
 
   private MonitoredOnnxSession(Builder b) throws OrtException {
     env = OrtEnvironment.getEnvironment();
     byte[] bytes = b.modelBytes();
     OrtSession opened;
+    long rssBefore;
+    long loadNanos;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       if (b.intraOpThreads > 0) {
         options.setIntraOpNumThreads(b.intraOpThreads);
       }
+      if (b.interOpThreads > 0) {
+        options.setInterOpNumThreads(b.interOpThreads);
+      }
       options.setOptimizationLevel(b.optimization);
+      rssBefore = ResidentMemory.bytes();
+      long t0 = System.nanoTime();
       opened = bytes != null ? env.createSession(bytes, options)
           : env.createSession(b.modelFile.toString(), options);
+      loadNanos = System.nanoTime() - t0;
     }
     session = opened;
     try {
+      resources = new OnnxResources(java.time.Duration.ofNanos(loadNanos),
+          bytes != null ? bytes.length : fileSize(b.modelFile), b.intraOpThreads,
+          b.interOpThreads, rssBefore, ResidentMemory.bytes());
+      String source = b.describeSource();
+      OnnxMetadata metadata = OnnxMetadata.read(session.getMetadata(),
+          bytes != null ? producerVersion(new java.io.ByteArrayInputStream(bytes))
+              : producerVersion(b.modelFile), source);
       inputs = new ArrayList<>();
       inputsByName = new HashMap<>();
       FeatureSchema.Builder<Map<String, ?>> schemaBuilder = FeatureSchema.forMap();
@@ -114,7 +150,9 @@ public final class MonitoredOnnxSession implements AutoCloseable {
         inputs.add(input);
         inputsByName.put(input.name, input);
       }
-      schema = schemaBuilder.build();
+      schema = SchemaRefinement.apply(schemaBuilder.build(),
+          b.schema != null ? b.schema : metadata.schema, source);
+      Baseline baseline = b.baseline != null ? b.baseline : metadata.baseline;
       outputs = OnnxOutputs.choose(session.getOutputInfo(), b.scoreOutput, b.sigmoid,
           b.labelOutput);
       MonitorRegistry.MonitorBuilder<Map<String, ?>, Object> monitorBuilder = b.registry
@@ -123,12 +161,14 @@ public final class MonitoredOnnxSession implements AutoCloseable {
           .prediction(outputs.classifies()
               ? PredictionSpec.label(MonitoredOnnxSession::labelOf)
               : PredictionSpec.score(MonitoredOnnxSession::scoreOf))
-          .stages(STAGES);
+          .stages(STAGES)
+          .info(metadata.info(resources, source(b.baseline, metadata.baseline),
+              source(b.schema, metadata.schema)));
+      if (baseline != null) {
+        monitorBuilder.baseline(baseline);
+      }
       if (b.config != null) {
         monitorBuilder.config(b.config);
-      }
-      if (b.baseline != null) {
-        monitorBuilder.baseline(b.baseline);
       }
       monitor = monitorBuilder.build();
       ticker = monitor.ticker();
@@ -146,6 +186,31 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   private static double scoreOf(Object prediction) {
     return prediction instanceof Classification ? ((Classification) prediction).score()
         : (Double) prediction;
+  }
+
+  private static long fileSize(Path file) {
+    try {
+      return Files.size(file);
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  private static String producerVersion(Path file) {
+    try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+      return producerVersion(in);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  private static String producerVersion(java.io.InputStream in) {
+    return OnnxModelHeader.producerVersion(in);
+  }
+
+  /** Where a baseline or schema came from, for the attributes. */
+  private static String source(Object explicit, Object embedded) {
+    return explicit != null ? "builder" : embedded != null ? "embedded" : "none";
   }
 
   /** The label the monitor records: a classification's label, else the value itself. */
@@ -266,12 +331,24 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   // ---------------------------------------------------------------- accessors
 
   /**
-   * Returns the schema derived from the model's inputs, in the model's input order.
+   * Returns the schema derived from the model's inputs, in the model's input order, refined by
+   * the builder's or the embedded schema refinement.
    *
    * @return the immutable schema
    */
   public FeatureSchema<Map<String, ?>> schema() {
     return schema;
+  }
+
+  /**
+   * Returns what loading the model cost: load time, size, configured threads, resident memory
+   * before and after. The same figures are measurements of the monitor's
+   * {@link io.modelmonitor.ModelInfo}.
+   *
+   * @return the resources, measured once at open
+   */
+  public OnnxResources resources() {
+    return resources;
   }
 
   /**
@@ -601,10 +678,12 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     private final byte[] bytes;
     private final String resource;
     private int intraOpThreads;
+    private int interOpThreads;
+    private Baseline baseline;
+    private FeatureSchema<Map<String, ?>> schema;
     private OrtSession.SessionOptions.OptLevel optimization =
         OrtSession.SessionOptions.OptLevel.ALL_OPT;
     private MonitorConfig config;
-    private Baseline baseline;
     private String scoreOutput;
     private boolean sigmoid;
     private String labelOutput;
@@ -617,6 +696,12 @@ public final class MonitoredOnnxSession implements AutoCloseable {
       this.modelFile = modelFile;
       this.bytes = bytes;
       this.resource = resource;
+    }
+
+    /** Names where the model comes from, for messages and the monitor's attributes. */
+    private String describeSource() {
+      return modelFile != null ? modelFile.toString()
+          : resource != null ? "classpath:" + resource : "bytes (" + bytes.length + " B)";
     }
 
     /** The model's bytes, or null when ONNX Runtime reads {@link #modelFile} itself. */
@@ -662,6 +747,61 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     }
 
     /**
+     * Sets the threads ONNX Runtime uses to run independent operators in parallel (used only
+     * in its parallel execution mode).
+     *
+     * @param threads 1 to 1,024; by default ONNX Runtime chooses
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder interOpThreads(int threads) {
+      if (threads < 1 || threads > 1024) {
+        throw new IllegalArgumentException("interOpThreads must be in [1, 1024]: " + threads);
+      }
+      this.interOpThreads = threads;
+      return this;
+    }
+
+    /**
+     * Sets the training baseline live inputs and predictions are compared with, instead of the
+     * one embedded in the model under {@value MonitoredOnnxSession#BASELINE_KEY} (which is then
+     * ignored). Its prediction profile must be numeric for a model read by its score,
+     * categorical for one that {@linkplain MonitoredOnnxSession#classifies() classifies}.
+     *
+     * @param baseline the baseline; its feature profiles must fit the schema's types
+     * @return this builder
+     * @throws NullPointerException if {@code baseline} is null
+     */
+    public Builder baseline(Baseline baseline) {
+      this.baseline = Objects.requireNonNull(baseline, "baseline");
+      return this;
+    }
+
+    /**
+     * Refines the schema derived from the model's inputs, instead of the refinement embedded
+     * under {@value MonitoredOnnxSession#SCHEMA_KEY} (which is then ignored). Each feature of
+     * {@code refinement} replaces the derived feature of its name, for its bounds, vocabulary,
+     * NaN policy and sensitivity; its ignored keys are accepted unchecked. Derived features it
+     * does not name stay as derived.
+     *
+     * <pre>{@code
+     * .schema(FeatureSchema.forMap()
+     *     .numeric("price", f -> f.range(0, 10_000).sensitive())
+     *     .build())
+     * }</pre>
+     *
+     * @param refinement a map schema naming only model inputs, each with its derived type (or
+     *     {@code integer} for a float input, {@code categorical} for an integer input), required
+     *     and not nullable, vectors with the input's dimension (or none)
+     * @return this builder
+     * @throws NullPointerException if {@code refinement} is null
+     */
+    public Builder schema(FeatureSchema<Map<String, ?>> refinement) {
+      this.schema = Objects.requireNonNull(refinement, "refinement");
+      return this;
+    }
+
+    /**
      * Sets the graph optimisation level.
      *
      * @param level the level; default {@code ALL_OPT}
@@ -682,20 +822,6 @@ public final class MonitoredOnnxSession implements AutoCloseable {
      */
     public Builder config(MonitorConfig config) {
       this.config = Objects.requireNonNull(config, "config");
-      return this;
-    }
-
-    /**
-     * Sets the training baseline live inputs and predictions are compared with. Its prediction
-     * profile must be numeric for a model read by its score, categorical for one that
-     * {@linkplain MonitoredOnnxSession#classifies() classifies}.
-     *
-     * @param baseline the baseline; default none
-     * @return this builder
-     * @throws NullPointerException if {@code baseline} is null
-     */
-    public Builder baseline(Baseline baseline) {
-      this.baseline = Objects.requireNonNull(baseline, "baseline");
       return this;
     }
 
@@ -744,7 +870,9 @@ public final class MonitoredOnnxSession implements AutoCloseable {
      * @return the open session; close it when done
      * @throws OrtException if ONNX Runtime cannot load the model
      * @throws IllegalArgumentException as {@link MonitoredOnnxSession#open}, or if a named
-     *     output does not exist or cannot be read (a ZipMap, say)
+     *     output does not exist or cannot be read (a ZipMap, say), the
+     *     embedded baseline or schema is malformed, the schema refinement does not fit the
+     *     model's inputs, or the baseline does not fit the schema
      */
     public MonitoredOnnxSession open() throws OrtException {
       return new MonitoredOnnxSession(this);
