@@ -126,6 +126,9 @@ public final class MonitoredOnnxSession implements AutoCloseable {
         options.setInterOpNumThreads(b.interOpThreads);
       }
       options.setOptimizationLevel(b.optimization);
+      if (b.options != null) {
+        b.options.customize(options);
+      }
       rssBefore = ResidentMemory.bytes();
       long t0 = System.nanoTime();
       opened = bytes != null ? env.createSession(bytes, options)
@@ -667,6 +670,21 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets options on ONNX Runtime's session options before the session is created; see
+   * {@link Builder#sessionOptions(OptionsCustomizer)}.
+   */
+  @FunctionalInterface
+  public interface OptionsCustomizer {
+    /**
+     * Sets options.
+     *
+     * @param options the session options about to be used; closed by the caller afterwards
+     * @throws OrtException if ONNX Runtime refuses an option
+     */
+    void customize(OrtSession.SessionOptions options) throws OrtException;
+  }
+
   /** Configures and opens a {@link MonitoredOnnxSession}. Not thread-safe. */
   public static final class Builder {
 
@@ -684,6 +702,7 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     private OrtSession.SessionOptions.OptLevel optimization =
         OrtSession.SessionOptions.OptLevel.ALL_OPT;
     private MonitorConfig config;
+    private OptionsCustomizer options;
     private String scoreOutput;
     private boolean sigmoid;
     private String labelOutput;
@@ -810,6 +829,28 @@ public final class MonitoredOnnxSession implements AutoCloseable {
      */
     public Builder optimization(OrtSession.SessionOptions.OptLevel level) {
       this.optimization = Objects.requireNonNull(level, "optimization");
+      return this;
+    }
+
+    /**
+     * Sets anything else on ONNX Runtime's session options, such as an execution provider, the
+     * execution mode or a config entry. It runs after the options this builder sets, so it may
+     * override them; {@link MonitoredOnnxSession#resources()} still reports the threads set on this builder.
+     *
+     * <pre>{@code
+     * .sessionOptions(o -> {
+     *   o.addCUDA(0);                                   // needs onnxruntime_gpu
+     *   o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.PARALLEL);
+     * })
+     * }</pre>
+     *
+     * @param customizer called once, when {@link #open()} creates the session; its exception
+     *     propagates from {@code open()} and nothing is registered
+     * @return this builder
+     * @throws NullPointerException if {@code customizer} is null
+     */
+    public Builder sessionOptions(OptionsCustomizer customizer) {
+      this.options = Objects.requireNonNull(customizer, "customizer");
       return this;
     }
 
