@@ -31,6 +31,11 @@ import java.util.Objects;
  * at its first label. A bounded, insertion-ordered map of settled ids (twice the pending cap)
  * tells feedback arriving twice or too late from feedback for ids never seen; an id moves from
  * pending to settled in one step under the lock, so no concurrent duplicate is miscounted.
+ *
+ * <p>The quality statistics (histograms of delays and of scores for the AUC, per span) are
+ * created under the lock by the first remembered prediction or feedback; before that every
+ * span is empty and reports the summary of an empty accumulator, so a monitor that never joins
+ * feedback does not keep them.
  */
 final class FeedbackJoiner {
 
@@ -61,12 +66,15 @@ final class FeedbackJoiner {
   private final LinkedHashMap<Object, Pending> pending = new LinkedHashMap<>();
   /** Recently settled ids, oldest first: TRUE if labelled, FALSE if not; guarded by lock. */
   private final LinkedHashMap<Object, Boolean> settled;
-  private final QualityAccumulator window;
-  private final QualityAccumulator total;
-  /** The last closed windows, for the rolling view; guarded by lock. */
-  private final QualityAccumulator[] ring;
-  private int ringNext;
-  private final QualityAccumulator rolling;
+  private final int rollingWindows;
+  /**
+   * The quality statistics, created under the lock by the first prediction remembered or
+   * feedback received: a monitor that never joins feedback keeps none of their histograms.
+   * Until then every span is empty and {@link #empty} stands for its summary.
+   */
+  private Spans spans;
+  /** The summary of an empty span with no CUSUM state: what every span reports before spans. */
+  private final QualitySummary empty;
   private final double threshold;
   private double cusum;
   private long alarms;
@@ -77,14 +85,10 @@ final class FeedbackJoiner {
     this.ticker = ticker;
     this.offlineAuc = offlineAuc;
     this.windowNanos = policy.attributionWindow().toNanos();
-    this.window = new QualityAccumulator(policy);
-    this.total = new QualityAccumulator(policy);
-    this.ring = new QualityAccumulator[rollingWindows];
-    for (int i = 0; i < rollingWindows; i++) {
-      ring[i] = new QualityAccumulator(policy);
-    }
-    this.rolling = new QualityAccumulator(policy);
+    this.rollingWindows = rollingWindows;
     this.threshold = policy.cusumThreshold();
+    // the same code that summarises a real empty span, run once on a throwaway accumulator
+    this.empty = new QualityAccumulator(policy).summary(offlineAuc, state(false));
     long settledCap = 2 * policy.maxPending();
     this.settled = new LinkedHashMap<>() {
       @Override
@@ -92,6 +96,36 @@ final class FeedbackJoiner {
         return size() > settledCap;
       }
     };
+  }
+
+  /** The statistics of every span, all created at once. */
+  private static final class Spans {
+    final QualityAccumulator window;
+    final QualityAccumulator total;
+    /** The last closed windows, for the rolling view. */
+    final QualityAccumulator[] ring;
+    int ringNext;
+    final QualityAccumulator rolling;
+
+    Spans(FeedbackPolicy policy, int rollingWindows) {
+      this.window = new QualityAccumulator(policy);
+      this.total = new QualityAccumulator(policy);
+      this.ring = new QualityAccumulator[rollingWindows];
+      for (int i = 0; i < rollingWindows; i++) {
+        ring[i] = new QualityAccumulator(policy);
+      }
+      this.rolling = new QualityAccumulator(policy);
+    }
+  }
+
+  /** The spans, created on first use. Holds the lock. */
+  private Spans spans() {
+    Spans s = spans;
+    if (s == null) {
+      s = new Spans(policy, rollingWindows);
+      spans = s;
+    }
+    return s;
   }
 
   void remember(Object requestId, double score) {
@@ -107,8 +141,9 @@ final class FeedbackJoiner {
       long now = ticker.read();
       expire(now);
       p.madeAt = now;
-      window.remembered++;
-      total.remembered++;
+      Spans q = spans();
+      q.window.remembered++;
+      q.total.remembered++;
       Pending replaced = pending.remove(requestId);
       if (replaced != null) { // the earlier prediction under this id can never be joined now
         settle(requestId, replaced, false);
@@ -131,8 +166,8 @@ final class FeedbackJoiner {
       if (p == null) {
         miss(requestId);
       } else if (p.items != null) { // a scalar label cannot join a ranked list
-        window.unknown++;
-        total.unknown++;
+        spans().window.unknown++;
+        spans().total.unknown++;
       } else {
         labelScalar(requestId, p, label, now);
       }
@@ -153,8 +188,8 @@ final class FeedbackJoiner {
         labelScalar(requestId, p, positive ? 1 : 0, now);
         return;
       }
-      window.events++;
-      total.events++;
+      spans().window.events++;
+      spans().total.events++;
       p.gotEvent = true;
       if (positive) {
         for (int i = 0; i < p.items.length; i++) {
@@ -169,8 +204,8 @@ final class FeedbackJoiner {
   /** The first (or a repeated) label of a pending scalar prediction. Holds the lock. */
   private void labelScalar(Object requestId, Pending p, double label, long now) {
     if (p.labelled) {
-      window.duplicate++;
-      total.duplicate++;
+      spans().window.duplicate++;
+      spans().total.duplicate++;
       return;
     }
     p.labelled = true;
@@ -184,15 +219,16 @@ final class FeedbackJoiner {
 
   private void miss(Object requestId) {
     Boolean s = settled.get(requestId);
+    Spans q = spans();
     if (Boolean.TRUE.equals(s)) {
-      window.duplicate++;
-      total.duplicate++;
+      q.window.duplicate++;
+      q.total.duplicate++;
     } else if (Boolean.FALSE.equals(s)) {
-      window.late++;
-      total.late++;
+      q.window.late++;
+      q.total.late++;
     } else {
-      window.unknown++;
-      total.unknown++;
+      q.window.unknown++;
+      q.total.unknown++;
     }
   }
 
@@ -233,8 +269,8 @@ final class FeedbackJoiner {
     settled.put(id, p.labelled);
     if (p.labelled) {
       count(Outcome.JOINED);
-      window.addDelay(p.delayMillis);
-      total.addDelay(p.delayMillis);
+      spans().window.addDelay(p.delayMillis);
+      spans().total.addDelay(p.delayMillis);
       label(p.score, p.label);
     } else if (!expired) {
       count(Outcome.EVICTED);
@@ -249,8 +285,8 @@ final class FeedbackJoiner {
   private enum Outcome { JOINED, NEGATIVE, DROPPED, EVICTED }
 
   private void count(Outcome o) {
-    increment(window, o);
-    increment(total, o);
+    increment(spans().window, o);
+    increment(spans().total, o);
   }
 
   private static void increment(QualityAccumulator a, Outcome o) {
@@ -263,8 +299,8 @@ final class FeedbackJoiner {
   }
 
   private void addRanked(boolean[] relevant) {
-    window.addRanked(relevant);
-    total.addRanked(relevant);
+    spans().window.addRanked(relevant);
+    spans().total.addRanked(relevant);
   }
 
   /**
@@ -277,8 +313,9 @@ final class FeedbackJoiner {
    * in settle order (see the design note), so the stream is not biased by traffic changes.
    */
   private void label(double score, double label) {
-    window.addScalar(score, label);
-    total.addScalar(score, label);
+    Spans q = spans();
+    q.window.addScalar(score, label);
+    q.total.addScalar(score, label);
     if (!QualityAccumulator.isScore(score)) {
       return; // nothing predicted to test the label against
     }
@@ -288,8 +325,8 @@ final class FeedbackJoiner {
     cusum = Math.max(0, cusum + llr);
     if (cusum >= threshold) {
       alarms++;
-      window.alarms++;
-      total.alarms++;
+      q.window.alarms++;
+      q.total.alarms++;
       cusum = 0; // restart, to detect the next change
     }
   }
@@ -298,6 +335,13 @@ final class FeedbackJoiner {
   void cleanUp() {
     synchronized (lock) {
       expire(ticker.read());
+    }
+  }
+
+  /** Whether the quality statistics exist (something was remembered or fed back). */
+  boolean hasStatistics() {
+    synchronized (lock) {
+      return spans != null;
     }
   }
 
@@ -311,21 +355,26 @@ final class FeedbackJoiner {
   QualitySummary[] closeWindow() {
     synchronized (lock) {
       expire(ticker.read());
+      Spans q = spans;
+      if (q == null) { // nothing ever remembered or fed back: every span is empty
+        alarmInLastWindow = false;
+        return new QualitySummary[] {empty, empty};
+      }
       try {
-        QualitySummary s = window.summary(offlineAuc, state(window.alarms > 0));
-        QualityAccumulator slot = ring[ringNext];
+        QualitySummary s = q.window.summary(offlineAuc, state(q.window.alarms > 0));
+        QualityAccumulator slot = q.ring[q.ringNext];
         slot.reset();
-        slot.mergeFrom(window);
-        ringNext = (ringNext + 1) % ring.length;
-        rolling.reset();
-        for (QualityAccumulator a : ring) {
-          rolling.mergeFrom(a);
+        slot.mergeFrom(q.window);
+        q.ringNext = (q.ringNext + 1) % q.ring.length;
+        q.rolling.reset();
+        for (QualityAccumulator a : q.ring) {
+          q.rolling.mergeFrom(a);
         }
-        QualitySummary r = rolling.summary(offlineAuc, state(rolling.alarms > 0));
-        alarmInLastWindow = window.alarms > 0;
+        QualitySummary r = q.rolling.summary(offlineAuc, state(q.rolling.alarms > 0));
+        alarmInLastWindow = q.window.alarms > 0;
         return new QualitySummary[] {s, r};
       } finally { // whatever happens, the next window starts clean
-        window.reset();
+        q.window.reset();
       }
     }
   }
@@ -333,7 +382,11 @@ final class FeedbackJoiner {
   QualitySummary total() {
     synchronized (lock) {
       expire(ticker.read());
-      return total.summary(offlineAuc, state(alarmInLastWindow || window.alarms > 0));
+      Spans q = spans;
+      if (q == null) {
+        return empty;
+      }
+      return q.total.summary(offlineAuc, state(alarmInLastWindow || q.window.alarms > 0));
     }
   }
 

@@ -61,7 +61,11 @@ final class Recordings {
   private final ThreadLocal<RecordingCell> local = ThreadLocal.withInitial(this::register);
   private final Object cellsLock = new Object();
   private volatile State state = State.EMPTY;
-  private final RecordingCell sharedCell;
+  /**
+   * The cell of virtual threads and of threads beyond {@code maxCells}; created under
+   * {@code cellsLock} by the first such call, since most monitors never need it.
+   */
+  private volatile RecordingCell sharedCell;
   private final ArrayDeque<CellInterval> pool = new ArrayDeque<>(); // guarded by cellsLock
   private volatile BatchRecorders batch;
   /** Null without declared stages. */
@@ -72,6 +76,7 @@ final class Recordings {
   final Aggregate window;
   final Aggregate total;
   private CellInterval spare;
+  /** Created by the first drain of the shared cell. */
   private CellInterval sharedSpare;
 
   Recordings(LatencyLayout layout, int errorSlots, int violationCells, int maxBatchSize,
@@ -87,8 +92,6 @@ final class Recordings {
     this.window = new Aggregate(layout, errorSlots, violationCells, tracker, stageCount);
     this.total = new Aggregate(layout, errorSlots, violationCells, tracker, stageCount);
     this.spare = interval(false);
-    this.sharedCell = new RecordingCell(null, interval(true), tracker);
-    this.sharedSpare = interval(true);
   }
 
   private CellInterval interval(boolean shared) {
@@ -98,7 +101,7 @@ final class Recordings {
   /** The calling thread's cell; allocation-free after the thread's first call. */
   RecordingCell cell() {
     if (IS_VIRTUAL != null && isVirtual(Thread.currentThread())) {
-      return sharedCell;
+      return sharedCell();
     }
     return local.get();
   }
@@ -117,7 +120,7 @@ final class Recordings {
     synchronized (cellsLock) {
       State s = state;
       if (s.cells.length >= maxCells) {
-        return sharedCell;
+        return sharedCell();
       }
       CellInterval interval = pool.poll();
       if (interval == null) {
@@ -150,8 +153,24 @@ final class Recordings {
     return state.cells.length;
   }
 
+  /** Whether the shared cell exists (a virtual thread or one beyond the cap has recorded). */
+  boolean hasSharedCell() {
+    return sharedCell != null;
+  }
+
+  /** The shared cell, created on first use. */
   RecordingCell sharedCell() {
-    return sharedCell;
+    RecordingCell c = sharedCell;
+    if (c == null) {
+      synchronized (cellsLock) {
+        c = sharedCell;
+        if (c == null) {
+          c = new RecordingCell(null, interval(true), tracker);
+          sharedCell = c;
+        }
+      }
+    }
+    return c;
   }
 
   /**
@@ -160,11 +179,13 @@ final class Recordings {
    */
   long inFlight() {
     State s = state;
-    long finished = s.retiredFinished + sharedCell.finishedAcquire();
+    RecordingCell shared = sharedCell;
+    long finished = s.retiredFinished + (shared == null ? 0 : shared.finishedAcquire());
     for (RecordingCell cell : s.cells) {
       finished += cell.finishedAcquire();
     }
-    long started = s.retiredStarted + sharedCell.started();
+    shared = sharedCell; // read again: a start matching a finish read above is in it
+    long started = s.retiredStarted + (shared == null ? 0 : shared.started());
     for (RecordingCell cell : s.cells) {
       started += cell.started();
     }
@@ -184,7 +205,10 @@ final class Recordings {
           dead.add(cell);
         }
       }
-      drainCell(sharedCell, false);
+      RecordingCell shared = sharedCell;
+      if (shared != null) {
+        drainCell(shared, false);
+      }
       if (dead != null) {
         retire(dead);
       }
@@ -203,6 +227,9 @@ final class Recordings {
     }
     cell.drainedWrites = writes;
     if (cell.shared) {
+      if (sharedSpare == null) {
+        sharedSpare = interval(true);
+      }
       CellInterval interval = cell.swap(sharedSpare);
       merge(interval);
       sharedSpare = interval;

@@ -61,6 +61,29 @@ class RecordingsTest {
   }
 
   @Test
+  void sharedCell_createdOnlyWhenAThreadBeyondTheCapRecords() throws Exception {
+    Recordings recordings = recordings(1);
+    recordings.cell().recordSuccess(1_000);
+    recordings.drain();
+    assertThat(recordings.hasSharedCell()).isFalse();
+    assertThat(recordings.inFlight()).isZero();
+
+    Thread second = new Thread(() -> {
+      RecordingCell cell = recordings.cell();
+      cell.callStarted();
+      cell.recordSuccess(2_000);
+    });
+    second.start();
+    second.join();
+
+    assertThat(recordings.hasSharedCell()).isTrue();
+    assertThat(recordings.inFlight()).isEqualTo(1);
+    recordings.drain();
+    assertThat(recordings.total.success).isEqualTo(2);
+    assertThat(recordings.total.latency.getTotalCount()).isEqualTo(2);
+  }
+
+  @Test
   void cell_beyondCap_threadsShareOneAtomicCell_countsStayExact() throws Exception {
     Recordings recordings = recordings(2);
     int threads = 8;
