@@ -26,6 +26,12 @@ public final class NumericProfile implements FeatureProfile {
   private final double[] edges;
   private final double[] shares;
   private final double[] quantiles;
+  /**
+   * The bin of a value equal to {@code edges[k]}, where k is the first edge of that value: what
+   * {@link Arrays#binarySearch(double[], double)} gave for it (with repeated edges, the search's
+   * own pick); null when an edge is -0.0, then {@link #binOf} searches as before.
+   */
+  private final int[] edgeBins;
 
   /**
    * Creates a profile.
@@ -88,6 +94,18 @@ public final class NumericProfile implements FeatureProfile {
     this.edges = edges.clone();
     this.shares = shares.clone();
     this.quantiles = quantiles.clone();
+    this.edgeBins = edgeBins(this.edges);
+  }
+
+  private static int[] edgeBins(double[] edges) {
+    int[] bins = new int[edges.length];
+    for (int k = 0; k < edges.length; k++) {
+      if (Double.doubleToRawLongBits(edges[k]) == Double.doubleToRawLongBits(-0.0)) {
+        return null; // the search tells -0.0 from 0.0, comparisons do not
+      }
+      bins[k] = searchBin(edges, edges[k]);
+    }
+    return bins;
   }
 
   @Override
@@ -170,7 +188,7 @@ public final class NumericProfile implements FeatureProfile {
 
   /**
    * Returns the bin of {@code x}: 0 underflow, 1.. the edge bins, then overflow, then missing
-   * (NaN). Allocation-free; a binary search over the edges.
+   * (NaN). Allocation-free; a branch-free binary search over the edges.
    *
    * @param x the value
    * @return the bin index
@@ -179,6 +197,28 @@ public final class NumericProfile implements FeatureProfile {
     if (x != x) {
       return edges.length + 1;
     }
+    int[] hit = edgeBins;
+    if (hit == null) {
+      return searchBin(edges, x);
+    }
+    double v = x + 0.0; // -0.0 is 0.0 here, as in numpy
+    double[] e = edges;
+    // k = the number of edges below v, in log2(n) steps whose only branch is the loop's:
+    // the comparison selects the next base (a conditional move), so no step mispredicts
+    int base = 0;
+    int n = e.length;
+    while (n > 1) {
+      int half = n >>> 1;
+      base = e[base + half - 1] < v ? base + half : base;
+      n -= half;
+    }
+    int k = e[base] < v ? base + 1 : base;
+    // not an edge: k is binarySearch's insertion point, which is the bin (0 below, length above)
+    return k < e.length && e[k] == v ? hit[k] : k;
+  }
+
+  /** The bin by {@link Arrays#binarySearch(double[], double)}, for any x but NaN. */
+  private static int searchBin(double[] edges, double x) {
     int i = Arrays.binarySearch(edges, x + 0.0); // + 0.0: -0.0 is 0.0 here, as in numpy
     if (i >= 0) {
       return i == 0 ? 1 : i; // an edge value belongs to the bin it closes
