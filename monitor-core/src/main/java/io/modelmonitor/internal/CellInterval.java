@@ -6,6 +6,43 @@ import java.util.Arrays;
 import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
 
+/** 64 bytes before the counters of a {@link CellInterval}, never written. */
+abstract class CellIntervalLeftPad {
+  long p01;
+  long p02;
+  long p03;
+  long p04;
+  long p05;
+  long p06;
+  long p07;
+  long p08;
+}
+
+/** The counters of a {@link CellInterval}, written on every call, between pads. */
+abstract class CellIntervalCounters extends CellIntervalLeftPad {
+  long success;
+  long errorTotal;
+  long rejected;
+  /** Exact sum of the recorded latencies, in nanoseconds. */
+  long latencySumNanos;
+  /** Inputs with at least one violation. */
+  long invalidInputs;
+  /** Observations of distributions (sampled calls). */
+  long observed;
+}
+
+/** 64 bytes after the counters of a {@link CellInterval}, never written. */
+abstract class CellIntervalRightPad extends CellIntervalCounters {
+  long p11;
+  long p12;
+  long p13;
+  long p14;
+  long p15;
+  long p16;
+  long p17;
+  long p18;
+}
+
 /**
  * What one cell recorded during one interval: latency histogram, outcome counts and input
  * violations.
@@ -14,8 +51,9 @@ import org.HdrHistogram.Histogram;
  * one thread for a per-thread cell (plain writes), by any thread for the shared cell (atomic
  * writes, {@link AtomicHistogram}). It is read and reset only by the drainer, after
  * {@link RecordingCell#swap} has flipped it out (see the design note on {@link RecordingCell}).
+ * The counters sit between 64-byte pads (the superclasses), away from other threads' intervals.
  */
-final class CellInterval {
+final class CellInterval extends CellIntervalRightPad {
 
   static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
   static final VarHandle SUCCESS;
@@ -49,15 +87,6 @@ final class CellInterval {
   /** Live moments per tracked feature; empty without a baseline. */
   final double[] moments;
   private final DriftTracker tracker;
-  long success;
-  long errorTotal;
-  long rejected;
-  /** Exact sum of the recorded latencies, in nanoseconds. */
-  long latencySumNanos;
-  /** Inputs with at least one violation. */
-  long invalidInputs;
-  /** Observations of distributions (sampled calls). */
-  long observed;
 
   CellInterval(LatencyLayout layout, int errorSlots, int violationCells, DriftTracker tracker,
       boolean shared) {

@@ -4,6 +4,44 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.HdrHistogram.WriterReaderPhaser;
 
+/** 64 bytes before the written fields of a {@link RecordingCell}, never written. */
+abstract class RecordingCellLeftPad {
+  long p01;
+  long p02;
+  long p03;
+  long p04;
+  long p05;
+  long p06;
+  long p07;
+  long p08;
+}
+
+/** The fields of a {@link RecordingCell} its writer changes on every call, between pads. */
+abstract class RecordingCellHot extends RecordingCellLeftPad {
+  /** Calls seen for sampling; plain for an owned cell, atomic for the shared one. */
+  long sampleTick;
+  /** Accessed through RecordingCell.STARTED. */
+  long started;
+  /** Accessed through RecordingCell.FINISHED. */
+  long finished;
+  /** Accessed through RecordingCell.WRITES. */
+  long writes;
+  /** Bits of the last observed score; plain (benignly racy on the shared cell). */
+  long lastScoreBits = Double.doubleToRawLongBits(Double.NaN) ^ 1;
+}
+
+/** 64 bytes after the written fields of a {@link RecordingCell}, never written. */
+abstract class RecordingCellRightPad extends RecordingCellHot {
+  long p11;
+  long p12;
+  long p13;
+  long p14;
+  long p15;
+  long p16;
+  long p17;
+  long p18;
+}
+
 /**
  * The recording state of one thread (or, for the shared cell, of many) for one monitor.
  *
@@ -29,8 +67,12 @@ import org.HdrHistogram.WriterReaderPhaser;
  *
  * <p>A per-thread cell whose owner has died is drained one last time and dropped by the drainer
  * ({@link Thread#isAlive()} returning false happens-after every write of that thread).
+ *
+ * <p>The fields written on every call sit between 64-byte pads (the superclasses), and the
+ * phaser and the intervals are padded too, so two threads' cells never share a cache line,
+ * even after a garbage collector has moved them next to each other.
  */
-final class RecordingCell implements io.modelmonitor.schema.ViolationListener,
+final class RecordingCell extends RecordingCellRightPad implements io.modelmonitor.schema.ViolationListener,
     io.modelmonitor.schema.FeatureVisitor {
 
   private static final VarHandle STARTED;
@@ -63,18 +105,9 @@ final class RecordingCell implements io.modelmonitor.schema.ViolationListener,
   final Thread owner;
   final boolean shared;
   private final DriftTracker tracker;
-  /** Calls seen for sampling; plain for an owned cell, atomic for the shared one. */
-  @SuppressWarnings("unused") // also accessed through TICK
-  private long sampleTick;
-  private final WriterReaderPhaser phaser = new WriterReaderPhaser();
+  private final WriterReaderPhaser phaser = new PaddedPhaser();
+  /** Written by the drainer only, read by the writer on every call. */
   private volatile CellInterval active;
-
-  @SuppressWarnings("unused") // accessed through STARTED
-  private long started;
-  @SuppressWarnings("unused") // accessed through FINISHED
-  private long finished;
-  @SuppressWarnings("unused") // accessed through WRITES
-  private long writes;
 
   /** Drainer-only: the value of {@code writes} at the last swap. */
   long drainedWrites;
@@ -107,9 +140,6 @@ final class RecordingCell implements io.modelmonitor.schema.ViolationListener,
     }
     wrote();
   }
-
-  /** Bits of the last observed score; plain (benignly racy on the shared cell). */
-  private long lastScoreBits = Double.doubleToRawLongBits(Double.NaN) ^ 1;
 
   void observeScore(double score) {
     long bits = Double.doubleToRawLongBits(score);
@@ -310,6 +340,19 @@ final class RecordingCell implements io.modelmonitor.schema.ViolationListener,
     } finally {
       phaser.readerUnlock();
     }
+  }
+
+  /** A phaser whose three epochs (two atomic adds per critical section) are followed by 64 unwritten bytes. */
+  @SuppressWarnings("unused")
+  private static final class PaddedPhaser extends WriterReaderPhaser {
+    long p21;
+    long p22;
+    long p23;
+    long p24;
+    long p25;
+    long p26;
+    long p27;
+    long p28;
   }
 
   /** The active interval of a dead cell, for reuse; the cell must never be written again. */
