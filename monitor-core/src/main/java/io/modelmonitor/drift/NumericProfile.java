@@ -188,7 +188,9 @@ public final class NumericProfile implements FeatureProfile {
 
   /**
    * Returns the bin of {@code x}: 0 underflow, 1.. the edge bins, then overflow, then missing
-   * (NaN). Allocation-free; a branch-free binary search over the edges.
+   * (NaN). Allocation-free and the same bin as a binary search over the edges, found without
+   * data-dependent branches (up to 16 edges by comparing all of them, else by a branch-free
+   * binary search).
    *
    * @param x the value
    * @return the bin index
@@ -203,8 +205,31 @@ public final class NumericProfile implements FeatureProfile {
     }
     double v = x + 0.0; // -0.0 is 0.0 here, as in numpy
     double[] e = edges;
-    // k = the number of edges below v, in log2(n) steps whose only branch is the loop's:
-    // the comparison selects the next base (a conditional move), so no step mispredicts
+    int k = e.length <= LINEAR_EDGES ? countBelow(e, v) : searchBelow(e, v);
+    // not an edge: k is binarySearch's insertion point, which is the bin (0 below, length above)
+    return k < e.length && e[k] == v ? hit[k] : k;
+  }
+
+  /** Up to this many edges (the default 10 bins have 11), {@link #binOf} counts them all. */
+  private static final int LINEAR_EDGES = 16;
+
+  /**
+   * The number of edges below {@code v}, by comparing every edge: the comparisons do not depend
+   * on each other (no chain of loads as in a search) and none is a branch to mispredict.
+   */
+  private static int countBelow(double[] e, double v) {
+    int k = 0;
+    for (double edge : e) {
+      k += edge < v ? 1 : 0;
+    }
+    return k;
+  }
+
+  /**
+   * The number of edges below {@code v} in log2(n) steps whose only branch is the loop's: the
+   * comparison selects the next base (a conditional move), so no step mispredicts.
+   */
+  private static int searchBelow(double[] e, double v) {
     int base = 0;
     int n = e.length;
     while (n > 1) {
@@ -212,9 +237,7 @@ public final class NumericProfile implements FeatureProfile {
       base = e[base + half - 1] < v ? base + half : base;
       n -= half;
     }
-    int k = e[base] < v ? base + 1 : base;
-    // not an edge: k is binarySearch's insertion point, which is the bin (0 below, length above)
-    return k < e.length && e[k] == v ? hit[k] : k;
+    return e[base] < v ? base + 1 : base;
   }
 
   /** The bin by {@link Arrays#binarySearch(double[], double)}, for any x but NaN. */
