@@ -33,7 +33,7 @@ import java.util.Locale;
  * traffic afterwards until stopped, {@code --fast} play on a fast clock (seconds of real time),
  * {@code --host=ADDRESS} bind address (default 127.0.0.1), {@code --api-port=N} and
  * {@code --monitor-port=N} (default 0: free ports), {@code --rate=N} requests per second
- * (default 100).
+ * (default 100), {@code --seed=N} the traffic's random seed (default 42).
  */
 public final class RecommendationDemo {
 
@@ -54,6 +54,7 @@ public final class RecommendationDemo {
       int apiPort = 0;
       int monitorPort = 0;
       int rate = 100;
+      long seed = 42;
       for (String arg : args) {
         if (arg.startsWith("--seconds=")) {
           seconds = Integer.parseInt(arg.substring("--seconds=".length()));
@@ -67,18 +68,20 @@ public final class RecommendationDemo {
           apiPort = Integer.parseInt(arg.substring("--api-port=".length()));
         } else if (arg.startsWith("--monitor-port=")) {
           monitorPort = Integer.parseInt(arg.substring("--monitor-port=".length()));
+        } else if (arg.startsWith("--seed=")) {
+          seed = Long.parseLong(arg.substring("--seed=".length()));
         } else if (arg.startsWith("--rate=")) {
           rate = Integer.parseInt(arg.substring("--rate=".length()));
         } else {
           throw new IllegalArgumentException("unknown argument " + arg + "; use --seconds=N, "
-              + "--serve, --fast, --host=ADDRESS, --api-port=N, --monitor-port=N, --rate=N");
+              + "--serve, --fast, --host=ADDRESS, --api-port=N, --monitor-port=N, --rate=N, --seed=N");
         }
       }
       if (rate < 20 || rate > 1000) {
         throw new IllegalArgumentException("--rate must be 20..1000: " + rate);
       }
       Scenario.phases(seconds); // validates
-      return new Options(seconds, serve, fast, host, apiPort, monitorPort, rate, 42);
+      return new Options(seconds, serve, fast, host, apiPort, monitorPort, rate, seed);
     }
   }
 

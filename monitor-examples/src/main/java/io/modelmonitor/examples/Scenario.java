@@ -132,14 +132,24 @@ final class Scenario {
         AlertRule.builder("ModelNoTraffic").signal(Signals.calls()).models(ctr, rec)
             .below(1).forDuration(Duration.ofSeconds(5))
             .description("{model} has served no call for 5 seconds").build(),
-        AlertRule.builder("ModelAucDrop").signal(Signals.auc()).models(ctr)
-            .below(0.6).clearAbove(0.63).forDuration(pending).minSamples(500)
-            .description("online AUC of {model} is {value} (threshold {threshold}); clicks no "
-                + "longer follow its scores").build(),
+        AlertRule.builder("ModelAucDrop").signal(rollingAuc()).models(ctr)
+            .below(0.58).clearAbove(0.6).forDuration(pending).minSamples(2_000)
+            .description("online AUC of {model} over the last windows is {value} (threshold "
+                + "{threshold}); clicks no longer follow its scores").build(),
         AlertRule.builder("ModelQualityShift").signal(Signals.cusumAlarm()).models(ctr)
             .above(0.5).keepFiringFor(Duration.ofSeconds(10)).minSamples(1)
             .description("the CUSUM on {model}'s delayed labels detected a shift in the "
                 + "positive rate").build());
+  }
+
+  /**
+   * The online AUC over the rolling view (the last five windows): one window holds about a
+   * hundred clicks, whose AUC wobbles by some 0.03; five hold five times as many.
+   */
+  static io.modelmonitor.alert.Signal rollingAuc() {
+    return Signals.of("auc_rolling", s -> s.rollingQuality() == null ? 0
+        : s.rollingQuality().auc(), s -> s.rollingQuality() == null
+        || s.rollingQuality().aucPairs() == 0 ? 0 : s.rollingQuality().labelled());
   }
 
   /**
@@ -245,7 +255,7 @@ final class Scenario {
     String invalid = "-";
     long drifted = 0;
     if (ctr != null) {
-      QualitySummary q = ctr.windowQuality();
+      QualitySummary q = ctr.rollingQuality();
       auc = q != null && q.aucPairs() > 0 ? String.format(Locale.ROOT, "%.2f", q.auc()) : "-";
       long calls = ctr.windowOutcomes().completed();
       invalid = calls == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%",
@@ -259,7 +269,7 @@ final class Scenario {
         .filter(a -> a.state() == AlertEvent.State.FIRING).map(AlertEvent::rule).distinct()
         .collect(Collectors.joining(","));
     return String.format(Locale.ROOT, "[%3ds/%ds] %-18s %3d req/s  p99=%-6s invalid=%-4s "
-        + "drifted=%d  AUC=%-4s  firing: %-40s", window, total, phase.name(), rate, p99,
+        + "drifted=%d  AUC(5s)=%-4s  firing: %-40s", window, total, phase.name(), rate, p99,
         invalid, drifted, auc, firing.isEmpty() ? "-" : firing);
   }
 
