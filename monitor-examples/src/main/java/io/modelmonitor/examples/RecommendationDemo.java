@@ -126,7 +126,7 @@ public final class RecommendationDemo {
           .build();
       MonitorConfig config = MonitorConfig.custom()
           // clicks come within seconds here; production keeps the 30-minute default
-          .feedback(FeedbackPolicy.DEFAULTS.withAttributionWindow(Duration.ofSeconds(2)))
+          .feedback(FeedbackPolicy.DEFAULTS.withAttributionWindow(Duration.ofSeconds(1)))
           .build();
       InetAddress host = InetAddress.getByName(options.host());
       try (CtrModel ctr = CtrModel.open(registry, config)) {

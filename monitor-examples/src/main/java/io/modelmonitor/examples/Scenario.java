@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,7 +75,10 @@ final class Scenario {
 
   /** Seconds after the end of an incident in which alerts still count as caused by it. */
   static final int GRACE_WINDOWS = 6;
-  private static final int[] WEIGHTS = {12, 10, 10, 10, 14, 14};
+  /** Without a console, a progress line every this many windows ({@code demo.progressEvery}). */
+  private static final int PROGRESS_EVERY = Math.max(1, Integer.getInteger("demo.progressEvery",
+      5));
+  private static final int[] WEIGHTS = {12, 10, 10, 10, 16, 12};
 
   private Scenario() {}
 
@@ -111,14 +115,16 @@ final class Scenario {
     Duration pending = Duration.ofSeconds(2);
     return List.of(
         AlertRule.builder("ModelErrorRate").signal(Signals.errorRate()).models(ctr, rec)
-            .above(0.05).clearBelow(0.02).forDuration(pending).minSamples(50)
-            .severity(Severity.CRITICAL)
+            .above(0.05).clearBelow(0.02).forDuration(pending).keepFiringFor(pending)
+            .minSamples(50).severity(Severity.CRITICAL)
             .description("{model} fails {value} of its calls (threshold {threshold})").build(),
         AlertRule.builder("ModelLatencyP99").signal(Signals.latencyP99Seconds()).models(ctr, rec)
-            .above(0.1).clearBelow(0.08).forDuration(pending).minSamples(50)
+            .above(0.1).clearBelow(0.08).forDuration(pending).keepFiringFor(pending)
+            .minSamples(50)
             .description("{model} p99 latency is {value}s (threshold {threshold}s)").build(),
         AlertRule.builder("ModelInvalidInputs").signal(invalidRowRate())
-            .models(ctr, rec).above(0.05).clearBelow(0.02).forDuration(pending).minSamples(50)
+            .models(ctr, rec).above(0.05).clearBelow(0.02).forDuration(pending)
+            .keepFiringFor(pending).minSamples(50)
             .description("{value} of {model}'s inputs break its schema (threshold "
                 + "{threshold})").build(),
         AlertRule.builder("ModelFeatureDrift").signal(Signals.driftedFeatures()).models(ctr)
@@ -201,7 +207,7 @@ final class Scenario {
           String line = progress(window + 1, total, phase, snapshots, registry, rate);
           if (progressInPlace) {
             out.print("\r" + line);
-          } else if ((window + 1) % 5 == 0 || window + 1 == total) {
+          } else if ((window + 1) % PROGRESS_EVERY == 0 || window + 1 == total) {
             out.println(line);
           }
         }
@@ -242,8 +248,8 @@ final class Scenario {
         Catalogue.category("electronics"), Catalogue.category("toys"),
         Catalogue.category("beauty")}, 0.7, 0.3, 0.6) : null;
     f.upstreamShare = kind == Kind.UPSTREAM_CHANGE ? 0.3 : 0;
-    f.slowBy = Duration.ofMillis(150);
-    f.slowShare = kind == Kind.LATENCY_REGRESSION ? 0.04 : 0;
+    f.slowBy = Duration.ofMillis(120);
+    f.slowShare = kind == Kind.LATENCY_REGRESSION ? 0.06 : 0;
     traffic.clicksFollowScores = kind != Kind.MODEL_DEGRADATION;
   }
 
@@ -365,7 +371,7 @@ final class Scenario {
   /**
    * The shoppers: each request is one user asking the API for 12 items, then clicking each
    * with the real click probability of what they see (or, when clicks no longer follow the
-   * scores, with the probability of another item of the same list) and buying some of what
+   * scores, all at the same rate whatever the item) and buying some of what
    * they clicked. In real time requests run on eight client threads; on a fast clock one at a
    * time.
    */
@@ -373,6 +379,8 @@ final class Scenario {
 
     private static final int SHOWN = 12;
     private static final double PURCHASE_AFTER_CLICK = 0.12;
+    /** About the click rate of shown items in normal traffic. */
+    private static final double DEGRADED_CLICK_RATE = 0.10;
     private final RecommendationService service;
     private final URI api;
     private final ScenarioClock clock;
@@ -453,13 +461,8 @@ final class Scenario {
           p[k] = Catalogue.clickProbability(u, item, it.path("price").asDouble(),
               it.path("discount").asDouble());
         }
-        if (!clicksFollowScores) { // tastes changed: what people click has nothing to do
-          for (int k = p.length - 1; k > 0; k--) { // with the scores any more
-            int j = random.nextInt(k + 1);
-            double tmp = p[k];
-            p[k] = p[j];
-            p[j] = tmp;
-          }
+        if (!clicksFollowScores) { // tastes changed: clicks have nothing to do with the
+          Arrays.fill(p, DEGRADED_CLICK_RATE); // features any more, at the usual rate
         }
         for (int k = 0; k < p.length; k++) {
           if (random.nextDouble() < p[k]) {

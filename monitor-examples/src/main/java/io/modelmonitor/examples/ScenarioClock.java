@@ -12,11 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The scenario's time base, shared by the registry (ticker and wall clock), the service (its
  * injected latency) and the traffic driver. In {@linkplain #realTime() real time} it is the system
- * clock and waiting sleeps. In {@linkplain #fast() fast} mode it is the system clock plus an
- * offset, and waiting moves the offset forward instead of sleeping: requests still run for real
- * (their own latency is measured), but a second of traffic takes as long as its requests do, so
- * the test plays the whole scenario in seconds. Fast mode needs one request in flight at a time
- * (a jump would otherwise be added to every call in flight).
+ * clock and waiting sleeps. In {@linkplain #fast() fast} mode it is a fake clock that stands
+ * still while code runs and moves only when someone waits: a second of traffic takes as long as
+ * its requests do, every measured latency is exactly the latency the scenario injects (none of
+ * the machine's own hiccups), and the test plays the whole scenario in seconds,
+ * deterministically. Fast mode needs one request in flight at a time (a wait would otherwise be
+ * added to every call in flight).
  */
 final class ScenarioClock extends Clock implements Ticker {
 
@@ -43,7 +44,7 @@ final class ScenarioClock extends Clock implements Ticker {
 
   @Override
   public long read() {
-    return System.nanoTime() + offset.get();
+    return fast ? originNanos + offset.get() : System.nanoTime();
   }
 
   /** Scenario nanoseconds since this clock was made. */

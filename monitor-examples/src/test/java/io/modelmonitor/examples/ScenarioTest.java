@@ -35,7 +35,7 @@ class ScenarioTest {
       assertThat(d.detected()).as("%s detected; report:%n%s", d.incident(), report).isTrue();
       assertThat(d.rule()).isEqualTo(d.intendedRule());
       assertThat(d.model()).isEqualTo(d.intendedModel());
-      // pending for 2 s after the first breaching window; quality waits for the 2-second
+      // pending for 2 s after the first breaching window; quality waits for the 1-second
       // attribution window on top; nothing is caught before its incident starts
       assertThat(d.delaySeconds()).as(d.incident()).isBetween(2.0, 12.0);
     }
