@@ -312,7 +312,7 @@ final class Scenario {
         if (caught == null && a.rule().equals(p.rule()) && a.model().equals(p.model())) {
           caught = a;
         } else {
-          also.add(String.format(Locale.ROOT, "%s/%s@%.0fs", a.rule(), a.model(), at));
+          also.add(String.format(Locale.ROOT, "%s on %s at %.1fs", a.rule(), a.model(), at));
         }
       }
       detections.add(new Detection(p.name(), begin[i], p.rule(), p.model(),
@@ -345,21 +345,21 @@ final class Scenario {
   static void print(Result r, PrintStream out) {
     out.println();
     out.println("Incidents and the alerts that caught them (times in scenario seconds):");
-    out.printf(Locale.ROOT, "  %-20s %7s  %-34s %-34s %7s  %s%n", "incident", "start",
+    out.printf(Locale.ROOT, "  %-20s %7s  %-32s %-28s %7s  %s%n", "incident", "start",
         "intended alert", "caught by", "delay", "also fired");
     for (Detection d : r.detections()) {
-      out.printf(Locale.ROOT, "  %-20s %6.0fs  %-34s %-34s %7s  %s%n", d.incident(),
+      out.printf(Locale.ROOT, "  %-20s %6.1fs  %-32s %-28s %7s  %s%n", d.incident(),
           d.startSeconds(), d.intendedRule() + " on " + d.intendedModel(),
-          d.detected() ? String.format(Locale.ROOT, "%s at %.0fs", d.rule(), d.firedSeconds())
+          d.detected() ? String.format(Locale.ROOT, "%s at %.1fs", d.rule(), d.firedSeconds())
               : "NOT DETECTED",
-          d.detected() ? String.format(Locale.ROOT, "%.0fs", d.delaySeconds()) : "-",
+          d.detected() ? String.format(Locale.ROOT, "%.1fs", d.delaySeconds()) : "-",
           d.alsoFired().isEmpty() ? "-" : String.join(", ", d.alsoFired()));
     }
     if (r.falseAlarms().isEmpty()) {
       out.println("  false alarms in the normal and recovery phases: none");
     } else {
       for (FalseAlarm f : r.falseAlarms()) {
-        out.printf(Locale.ROOT, "  FALSE ALARM: %s on %s at %.0fs (%s)%n", f.rule(), f.model(),
+        out.printf(Locale.ROOT, "  FALSE ALARM: %s on %s at %.1fs (%s)%n", f.rule(), f.model(),
             f.atSeconds(), f.phase());
       }
     }
