@@ -25,6 +25,13 @@ public final class MetricNames {
   /** Largest latency of the last closed window. */
   public static final String LATENCY_MAX = "model.prediction.latency.max";
 
+  /**
+   * Duration of each declared stage of a call (input conversion, inference, ...), tagged
+   * {@link #TAG_STAGE}: a function timer (count and total time since start). Present only for
+   * monitors that declare stages.
+   */
+  public static final String STAGE_LATENCY = "model.stage.latency";
+
   /** Calls by outcome, tagged {@link #TAG_OUTCOME}: {@code success}, {@code error}, {@code rejected}. */
   public static final String PREDICTIONS = "model.predictions";
 
@@ -140,6 +147,60 @@ public final class MetricNames {
   /** Failures inside monitoring itself, tagged {@link #TAG_CAUSE}. */
   public static final String MONITOR_ERRORS = "model.monitor.errors";
 
+  /**
+   * Static facts about the model ({@link ModelInfo#labels()}) as the tags of a gauge of value
+   * 1; Prometheus: {@code model_info}. Present only for monitors created with a
+   * {@link ModelInfo}.
+   */
+  public static final String INFO = "model.info";
+
+  /** Time ONNX Runtime took to load the model and create its session (seconds). */
+  public static final String ONNX_LOAD_DURATION = "model.onnx.load.duration";
+
+  /** Size of the ONNX model as loaded (bytes). */
+  public static final String ONNX_SIZE = "model.onnx.size";
+
+  /**
+   * Growth of the process's resident memory while the ONNX model was loaded (bytes): an
+   * estimate of its native footprint; NaN where the resident set size cannot be read.
+   */
+  public static final String ONNX_MEMORY_FOOTPRINT = "model.onnx.memory.footprint";
+
+  /**
+   * The process's resident memory around loading the ONNX model (bytes), tagged
+   * {@link #TAG_STAGE}: {@code before_load}, {@code after_load}; NaN where it cannot be read.
+   */
+  public static final String ONNX_MEMORY_RESIDENT = "model.onnx.memory.resident";
+
+  /**
+   * Threads the ONNX Runtime session was configured with, tagged {@link #TAG_KIND}:
+   * {@code intra_op}, {@code inter_op}; 0 means ONNX Runtime's default.
+   */
+  public static final String ONNX_THREADS = "model.onnx.threads";
+
+  /**
+   * How a challenger's scores differ from the champion's on the same rows, tagged
+   * {@link #TAG_CHALLENGER} and {@link #TAG_STATISTIC}: {@code mean_abs_diff},
+   * {@code exceed_share} (share of rows whose difference exceeds the tolerance),
+   * {@code top_k_overlap}.
+   */
+  public static final String SHADOW_DISAGREEMENT = "model.shadow.disagreement";
+
+  /**
+   * Drift of the challenger's score distribution against the champion's over the compared
+   * rows kept, tagged {@link #TAG_CHALLENGER} and {@link #TAG_STATISTIC} (as {@link #DRIFT}).
+   */
+  public static final String SHADOW_DRIFT = "model.shadow.drift";
+
+  /**
+   * Challenger calls by what happened to them, tagged {@link #TAG_CHALLENGER} and
+   * {@link #TAG_OUTCOME}: {@code compared}, {@code dropped} (queue full), {@code failed}.
+   */
+  public static final String SHADOW_CALLS = "model.shadow.calls";
+
+  /** Rows compared between champion and challenger since start. */
+  public static final String SHADOW_ROWS = "model.shadow.rows";
+
   /** Tag key: the model name. */
   public static final String TAG_MODEL = "model";
 
@@ -167,6 +228,12 @@ public final class MetricNames {
   /** Tag key: the cut-off of a ranked metric (from the configured closed set). */
   public static final String TAG_K = "k";
 
+  /**
+   * Tag key: a stage of a call, from the closed set the monitor declared; on a model's resource
+   * gauges, when the measurement was taken ({@code before_load}, {@code after_load}).
+   */
+  public static final String TAG_STAGE = "stage";
+
   /** Tag key: the cause of a monitor error. */
   public static final String TAG_CAUSE = "cause";
 
@@ -178,6 +245,10 @@ public final class MetricNames {
 
   /** Tag key: an alert sink's name. */
   public static final String TAG_SINK = "sink";
+
+
+  /** Tag key: the challenger model of a shadow comparison ({@code name:version}). */
+  public static final String TAG_CHALLENGER = "challenger";
 
   /** Outcome tag value of a call that returned normally. */
   public static final String OUTCOME_SUCCESS = "success";

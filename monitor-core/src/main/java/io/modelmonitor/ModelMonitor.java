@@ -74,6 +74,42 @@ public interface ModelMonitor<I, O> {
    */
   Optional<FeatureSchema<? super I>> schema();
 
+  // ---------------------------------------------------------------- stages
+
+  /**
+   * Returns the time source this monitor measures latency with (the registry's). Time the
+   * stages of a call with it, so that they compare with the call's latency.
+   *
+   * @return the ticker
+   */
+  default Ticker ticker() {
+    return Ticker.system();
+  }
+
+  /**
+   * Returns the stages declared with {@code MonitorBuilder.stages(...)}, in order: the index of
+   * a name here is its index for {@link #recordStage(int, long)}.
+   *
+   * @return an unmodifiable list; empty when no stage was declared
+   */
+  default List<String> stages() {
+    return List.of();
+  }
+
+  /**
+   * Records how long one stage of a call took, such as input conversion or inference. Call it
+   * from inside the monitored call (the call's latency then includes the stage), once per stage
+   * and call. Lock-free and allocation-free. An unknown index or a negative duration is counted
+   * as an invalid sample ({@code model.monitor.errors}) and ignored; a duration above the
+   * latency range is recorded as the highest. Never throws.
+   *
+   * @param stage the stage's index in {@link #stages()}
+   * @param nanos the stage's duration in nanoseconds, measured with {@link #ticker()}
+   */
+  default void recordStage(int stage, long nanos) {
+    // monitors without stages have nothing to record into
+  }
+
   // ---------------------------------------------------------------- decorate
 
   /**

@@ -3,6 +3,7 @@ package io.modelmonitor;
 import io.modelmonitor.drift.DriftReport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,6 +39,11 @@ import java.util.Objects;
  * @param inFlight calls started and not yet finished at the moment of the snapshot
  * @param monitorErrors failures inside monitoring itself since start (invalid samples, internal
  *     errors); they never affected the monitored calls
+ * @param windowStages latency of each declared stage in the last closed window, by stage name
+ *     in declaration order (empty without stages; see {@code MonitorBuilder.stages})
+ * @param totalStages latency of each declared stage since start, likewise
+ * @param info static facts about the model set when its monitor was created
+ *     ({@link ModelInfo#EMPTY} without)
  */
 public record ModelSnapshot(
     String model,
@@ -61,7 +67,10 @@ public record ModelSnapshot(
     io.modelmonitor.feedback.QualitySummary rollingQuality,
     io.modelmonitor.feedback.QualitySummary totalQuality,
     long inFlight,
-    long monitorErrors) {
+    long monitorErrors,
+    Map<String, LatencySummary> windowStages,
+    Map<String, LatencySummary> totalStages,
+    ModelInfo info) {
 
   /**
    * Creates the record after validating its components.
@@ -88,6 +97,9 @@ public record ModelSnapshot(
    * @param totalQuality see {@link #totalQuality()}
    * @param inFlight see {@link #inFlight()}
    * @param monitorErrors see {@link #monitorErrors()}
+   * @param windowStages see {@link #windowStages()}
+   * @param totalStages see {@link #totalStages()}
+   * @param info see {@link #info()}
    */
   public ModelSnapshot {
     Objects.requireNonNull(model, "model");
@@ -107,6 +119,11 @@ public record ModelSnapshot(
     Objects.requireNonNull(rollingDrift, "rollingDrift");
     Objects.requireNonNull(totalDrift, "totalDrift");
     Objects.requireNonNull(windowRecommendations, "windowRecommendations");
+    windowStages = java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(Objects.requireNonNull(windowStages, "windowStages")));
+    totalStages = java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(Objects.requireNonNull(totalStages, "totalStages")));
+    Objects.requireNonNull(info, "info");
   }
 
   /**

@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
 public final class MonitorRegistry implements AutoCloseable {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+  private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+  private static final int MAX_STAGES = 16;
 
   private final RegistryCore core;
 
@@ -101,7 +103,7 @@ public final class MonitorRegistry implements AutoCloseable {
     checkName("model name", name);
     checkName("model version", version);
     Objects.requireNonNull(config, "config");
-    return core.monitor(name, version, null, null, null, null, config);
+    return core.monitor(name, version, null, null, null, null, config, List.of());
   }
 
   /**
@@ -144,7 +146,7 @@ public final class MonitorRegistry implements AutoCloseable {
     checkName("model version", version);
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(config, "config");
-    return core.monitor(name, version, schema, null, null, null, config);
+    return core.monitor(name, version, schema, null, null, null, config, List.of());
   }
 
   /**
@@ -186,6 +188,8 @@ public final class MonitorRegistry implements AutoCloseable {
     private io.modelmonitor.drift.PredictionSpec<? super O> prediction;
     private MonitorConfig config = core.defaultConfig();
     private java.util.function.Function<? super I, ?> requestId;
+    private List<String> stages = List.of();
+    private ModelInfo info = ModelInfo.EMPTY;
 
     private MonitorBuilder(String name, String version) {
       checkName("model name", name);
@@ -254,6 +258,19 @@ public final class MonitorRegistry implements AutoCloseable {
     }
 
     /**
+     * Sets static facts about the model (origin, load cost): carried by every snapshot and
+     * exported as {@link MetricNames#INFO} and one gauge per measurement. They belong to the
+     * monitor when it is created; a later builder of the same monitor does not change them.
+     *
+     * @param info the facts; default {@link ModelInfo#EMPTY}
+     * @return this builder
+     */
+    public MonitorBuilder<I, O> info(ModelInfo info) {
+      this.info = Objects.requireNonNull(info, "info");
+      return this;
+    }
+
+    /**
      * Returns the monitor of this name, creating it on first use.
      *
      * @return the monitor
@@ -262,7 +279,43 @@ public final class MonitorRegistry implements AutoCloseable {
      * @throws IllegalStateException if the registry is closed
      */
     public ModelMonitor<I, O> build() {
-      return core.monitor(name, version, schema, baseline, prediction, requestId, config);
+      return core.monitor(name, version, schema, baseline, prediction, requestId, config,
+          stages, info);
+    }
+
+    /**
+     * Declares the named stages of a call (for example {@code "input"}, {@code "inference"},
+     * {@code "output"}) whose durations the caller records with
+     * {@link ModelMonitor#recordStage(int, long)}, so users see where the time of a call goes.
+     * The set is closed and fixed here: each stage is a {@code stage} tag value of
+     * {@link MetricNames#STAGE_LATENCY} and a key of {@link ModelSnapshot#totalStages()}.
+     *
+     * @param names 1 to 16 distinct names of 1 to 32 characters of {@code [a-z0-9_]}, starting
+     *     with a letter; their order gives the stage indexes; default none
+     * @return this builder
+     * @throws IllegalArgumentException if a name is invalid or repeated, or there are none or
+     *     more than 16
+     */
+    public MonitorBuilder<I, O> stages(String... names) {
+      Objects.requireNonNull(names, "names");
+      if (names.length < 1 || names.length > MAX_STAGES) {
+        throw new IllegalArgumentException("1.." + MAX_STAGES + " stages expected: "
+            + names.length);
+      }
+      List<String> checked = new ArrayList<>();
+      for (String n : names) {
+        Objects.requireNonNull(n, "stage name");
+        if (!STAGE.matcher(n).matches()) {
+          throw new IllegalArgumentException("stage name must be 1..32 characters of [a-z0-9_] "
+              + "starting with a letter: '" + n + "'");
+        }
+        if (checked.contains(n)) {
+          throw new IllegalArgumentException("stage '" + n + "' declared twice");
+        }
+        checked.add(n);
+      }
+      this.stages = List.copyOf(checked);
+      return this;
     }
   }
 

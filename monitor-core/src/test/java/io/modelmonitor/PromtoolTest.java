@@ -68,6 +68,13 @@ class PromtoolTest {
       ModelMonitor<Request, Double> monitor = registry.<Request, Double>monitorBuilder("ctr",
               "v1").schema(SCHEMA).baseline(baseline)
           .prediction(PredictionSpec.score(Double::doubleValue)).requestId(Request::id)
+          .stages("input", "inference")
+          .info(ModelInfo.builder().label("producer", "pytorch").label("graph", "ctr")
+              .attribute("note", "free text")
+              .measurement(MetricNames.ONNX_SIZE, "bytes", "Size of the model", 1234)
+              .measurement(MetricNames.ONNX_MEMORY_FOOTPRINT, "bytes", "Footprint", Double.NaN)
+              .measurement(MetricNames.ONNX_THREADS, null, "Threads", 2, MetricNames.TAG_KIND,
+                  "intra_op").build())
           .config(MonitorConfig.custom().concurrencyLimit(8).feedback(FeedbackPolicy.DEFAULTS
               .withAttributionWindow(Duration.ofSeconds(5))).build())
           .build();
@@ -75,6 +82,8 @@ class PromtoolTest {
         if (q.price() > 159) {
           throw new IllegalStateException("too expensive");
         }
+        monitor.recordStage(0, 2_000);
+        monitor.recordStage(1, 30_000);
         return q.price() / 200;
       });
       for (Request q : requests(3_000, 2, 40)) {
@@ -119,7 +128,11 @@ class PromtoolTest {
         "model_input_violations_total{", "model_drift{", "model_quality{",
         "model_feedback_total{", "model_alerts_firing{", "model_alert_deliveries_total{",
         "model_prediction_batch_items_total{", "model_predictions_saturation{",
+        "model_stage_latency_seconds_count{", "model_stage_latency_seconds_sum{",
+        "model_info{", "model_onnx_size_bytes{", "model_onnx_threads{",
         "jvm_memory_used_bytes{");
+    assertThat(scrape).contains("# HELP model_stage_latency_seconds Duration of one stage")
+        .contains("stage=\"inference\"");
   }
 
   private static final Path RULES = Path.of("../deploy/prometheus");

@@ -132,6 +132,28 @@ public final class Baseline {
   }
 
   /**
+   * Compares scores with this baseline's prediction profile using exactly the statistics and
+   * verdict a monitor computes for a window of these scores (PSI and Jensen-Shannon over the
+   * profile's bins, KS and Wasserstein over the ordered bins, the status by {@code policy}'s
+   * thresholds or this baseline's calibration). With a baseline frozen from one sample
+   * ({@code Baseline.builder().predictions(reference).build()}) it compares two samples, such
+   * as a champion's and a challenger's scores on the same rows.
+   *
+   * @param scores the live scores; NaN counts as missing
+   * @param policy thresholds and the minimum number of samples
+   * @return the drift of the scores, named {@code _prediction}
+   * @throws IllegalStateException if this baseline has no numeric prediction profile
+   */
+  public FeatureDrift predictionDrift(double[] scores, DriftPolicy policy) {
+    Objects.requireNonNull(scores, "scores");
+    Objects.requireNonNull(policy, "policy");
+    if (!(prediction instanceof NumericProfile)) {
+      throw new IllegalStateException("the baseline has no numeric prediction profile");
+    }
+    return io.modelmonitor.internal.ThresholdCalibrator.predictionDrift(this, scores, policy);
+  }
+
+  /**
    * Returns the baseline as a JSON document (format {@code modelmonitor-baseline}, version 1).
    *
    * @return pretty-printed JSON

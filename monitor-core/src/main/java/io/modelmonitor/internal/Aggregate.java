@@ -31,8 +31,18 @@ final class Aggregate {
   Histogram itemLatency;
   long batchItems;
 
-  Aggregate(LatencyLayout layout, int errorSlots, int violationCells, DriftTracker tracker) {
+  /** One histogram and exact sum per declared stage, in declaration order; empty without. */
+  final Histogram[] stages;
+  final long[] stageSumNanos;
+
+  Aggregate(LatencyLayout layout, int errorSlots, int violationCells, DriftTracker tracker,
+      int stageCount) {
     this.latency = layout.newHistogram();
+    this.stages = new Histogram[stageCount];
+    for (int i = 0; i < stageCount; i++) {
+      stages[i] = layout.newHistogram();
+    }
+    this.stageSumNanos = new long[stageCount];
     this.errors = new long[errorSlots];
     this.violations = new long[violationCells];
     this.tracker = tracker;
@@ -77,8 +87,17 @@ final class Aggregate {
     batchItems += items;
   }
 
+  void addStage(int stage, Histogram interval, long sumNanos) {
+    stages[stage].add(interval);
+    stageSumNanos[stage] += sumNanos;
+  }
+
   void reset() {
     latency.reset();
+    for (Histogram h : stages) {
+      h.reset();
+    }
+    Arrays.fill(stageSumNanos, 0);
     Arrays.fill(errors, 0);
     Arrays.fill(violations, 0);
     Arrays.fill(bins, 0);
@@ -123,6 +142,18 @@ final class Aggregate {
     return new BatchSummary(batchSizes.getTotalCount(), batchItems,
         batchSizes.getValueAtPercentile(50), batchSizes.getValueAtPercentile(99),
         batchSizes.getMaxValue(), summarize(itemLatency));
+  }
+
+  /** The latency of every stage by name, in declaration order; empty without stages. */
+  Map<String, LatencySummary> stageSummaries(java.util.List<String> names) {
+    if (stages.length == 0) {
+      return Map.of();
+    }
+    Map<String, LatencySummary> out = new LinkedHashMap<>();
+    for (int i = 0; i < stages.length; i++) {
+      out.put(names.get(i), summarize(stages[i]));
+    }
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   static LatencySummary summarize(Histogram h) {

@@ -78,6 +78,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   private final int stride;
   /** Null when the prediction log is off. */
   private final PredictionLogger<I, O> predictions;
+  /** The declared stage names, in order; empty without stages. */
+  private final List<String> stageNames;
 
   /** Guarded by {@code recordings.lock}. */
   private long windowStartTicks;
@@ -88,10 +90,12 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
       BatchSummary batches, ViolationSummary violations, DriftReport drift,
       DriftReport rolling, io.modelmonitor.drift.RecommendationSummary recommendations,
       io.modelmonitor.feedback.QualitySummary quality,
-      io.modelmonitor.feedback.QualitySummary rollingQuality) {
+      io.modelmonitor.feedback.QualitySummary rollingQuality,
+      Map<String, LatencySummary> stages) {
     static final ClosedWindow NONE = new ClosedWindow(Duration.ZERO, Outcomes.EMPTY,
         LatencySummary.EMPTY, BatchSummary.EMPTY, ViolationSummary.EMPTY, DriftReport.EMPTY,
-        DriftReport.EMPTY, io.modelmonitor.drift.RecommendationSummary.EMPTY, null, null);
+        DriftReport.EMPTY, io.modelmonitor.drift.RecommendationSummary.EMPTY, null, null,
+        Map.of());
   }
 
   private static double offlineAuc(Baseline baseline) {
@@ -111,9 +115,13 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   private int ringNext;
   private int ringSize;
 
+  /** Static facts about the model; set once, before the monitor is published. */
+  private volatile io.modelmonitor.ModelInfo info = io.modelmonitor.ModelInfo.EMPTY;
+
   DefaultModelMonitor(String name, String version, MonitorConfig config, Ticker ticker,
       Clock clock, FeatureSchema<? super I> schema, Baseline baseline,
-      PredictionSpec<? super O> prediction, Function<? super I, ?> requestIds) {
+      PredictionSpec<? super O> prediction, Function<? super I, ?> requestIds,
+      List<String> stageNames) {
     this.name = name;
     this.version = version;
     this.config = config;
@@ -146,8 +154,9 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     }
     this.predictions = PredictionLogger.create(config.predictionLog(), name, version, clock,
         schema, prediction, requestIds, errors);
+    this.stageNames = List.copyOf(stageNames);
     this.recordings = new Recordings(layout, errorTypes.slotCount(), violationCells,
-        maxBatchSize, config.maxThreadCells(), tracker);
+        maxBatchSize, config.maxThreadCells(), tracker, this.stageNames);
     this.createdTicks = ticker.read();
     this.windowStartTicks = createdTicks;
   }
@@ -170,6 +179,34 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   @Override
   public Optional<FeatureSchema<? super I>> schema() {
     return Optional.ofNullable(schema);
+  }
+
+  @Override
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  @Override
+  public List<String> stages() {
+    return stageNames;
+  }
+
+  @Override
+  public void recordStage(int stage, long nanos) {
+    StageRecorders recorders = recordings.stages;
+    if (recorders == null || stage < 0 || stage >= recorders.size()) {
+      errors.record(Cause.INVALID_SAMPLE, "stage index {} ignored ({} stages declared)", stage,
+          stageNames.size());
+      return;
+    }
+    long latency = checkedLatency(nanos);
+    if (latency >= 0) {
+      try {
+        recorders.record(stage, latency);
+      } catch (RuntimeException e) {
+        errors.record(Cause.INTERNAL, "could not record a stage", e);
+      }
+    }
   }
 
   // ================================================================ decorate
@@ -985,7 +1022,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
             w.outcomes(errorTypes), w.latencySummary(), w.batchSummary(), violations(w),
             drift(w), rolling(w), items == null
                 ? io.modelmonitor.drift.RecommendationSummary.EMPTY : items.closeWindow(),
-            quality[0], quality[1]);
+            quality[0], quality[1], w.stageSummaries(stageNames));
       } finally { // whatever happens, the next window starts clean
         w.reset();
         windowStartTicks = nowTicks;
@@ -1010,7 +1047,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
         t.latencySummary(), window.batches(), t.batchSummary(), window.violations(),
         violations(t), window.drift(), window.rolling(), drift(t), window.recommendations(),
         window.quality(), window.rollingQuality(), totalQuality(),
-        recordings.inFlight(), errors.total());
+        recordings.inFlight(), errors.total(), window.stages(), t.stageSummaries(stageNames),
+        info);
   }
 
   private DriftReport drift(Aggregate a) {
@@ -1210,5 +1248,14 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
   /** Whether {@link #remember} keeps predictions: a score or ranked spec (not API). */
   public boolean remembersPredictions() {
     return joiner != null;
+  }
+
+  /** Sets the model's static facts; only before the monitor is bound and published. */
+  void info(io.modelmonitor.ModelInfo info) {
+    this.info = info;
+  }
+
+  io.modelmonitor.ModelInfo info() {
+    return info;
   }
 }

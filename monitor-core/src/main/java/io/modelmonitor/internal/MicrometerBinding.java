@@ -95,6 +95,7 @@ final class MicrometerBinding {
         Tags.of(TAG_OUTCOME, MetricNames.OUTCOME_REJECTED), a -> a.rejected);
     bindViolations();
     bindDrift();
+    bindInfo();
     counter(MetricNames.BATCHES, "Batch model calls",
         Tags.empty(), a -> a.batchSizes == null ? 0 : a.batchSizes.getTotalCount());
     counter(MetricNames.BATCH_ITEMS, "Items in batch model calls", Tags.empty(),
@@ -117,6 +118,15 @@ final class MicrometerBinding {
           .description("Latency of completed model calls (success and error)")
           .tags(tags).register(registry));
     }
+    List<String> stages = monitor.stages();
+    for (int i = 0; i < stages.size(); i++) {
+      int stage = i;
+      meters.add(FunctionTimer.builder(MetricNames.STAGE_LATENCY, monitor,
+              m -> m.readTotal(a -> a.stages[stage].getTotalCount()),
+              m -> m.readTotal(a -> a.stageSumNanos[stage]), TimeUnit.NANOSECONDS)
+          .description("Duration of one stage of the model calls (a part of their latency)")
+          .tags(tags).tag(MetricNames.TAG_STAGE, stages.get(i)).register(registry));
+    }
     for (double phi : PERCENTILES) {
       meters.add(timeGauge(MetricNames.LATENCY_PERCENTILE,
           "Latency percentile of the last closed window",
@@ -132,6 +142,44 @@ final class MicrometerBinding {
           .tags(tags).tag(TAG_CAUSE, cause.tag()).register(registry));
     }
     refresh();
+  }
+
+  /**
+   * The model's static facts: {@code model.info} (value 1, its labels as tags) and one gauge
+   * per measurement. A label or measurement tag may not repeat a tag the meters already carry.
+   */
+  private void bindInfo() {
+    io.modelmonitor.ModelInfo info = monitor.info();
+    if (info.equals(io.modelmonitor.ModelInfo.EMPTY)) {
+      return;
+    }
+    Tags labels = Tags.empty();
+    for (Map.Entry<String, String> e : info.labels().entrySet()) {
+      labels = labels.and(e.getKey(), notTaken(e.getKey(), e.getValue()));
+    }
+    meters.add(Gauge.builder(MetricNames.INFO, () -> 1)
+        .description("Static facts about the model as labels; the value is always 1")
+        .tags(tags).tags(labels).strongReference(true).register(registry));
+    for (io.modelmonitor.ModelInfo.Measurement m : info.measurements()) {
+      Tags extra = Tags.empty();
+      for (Map.Entry<String, String> e : m.tags().entrySet()) {
+        extra = extra.and(e.getKey(), notTaken(e.getKey(), e.getValue()));
+      }
+      double value = m.value();
+      meters.add(Gauge.builder(m.name(), () -> value).description(m.description())
+          .baseUnit(m.baseUnit()).tags(tags).tags(extra).strongReference(true)
+          .register(registry));
+    }
+  }
+
+  private String notTaken(String key, String value) {
+    for (io.micrometer.core.instrument.Tag t : tags) {
+      if (t.getKey().equals(key)) {
+        throw new IllegalArgumentException("model info tag '" + key + "' of " + monitor.name()
+            + " is already a tag of every meter (a common tag?)");
+      }
+    }
+    return value;
   }
 
   /** One counter per (feature, kind) the schema can produce, all present from the start. */

@@ -30,7 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Prometheus registry, shared by all monitor registries that export to it.
  *
  * <p>Only loaded when micrometer-registry-prometheus is on the class path (see
- * {@link #isAvailable()}).
+ * {@link Holder#AVAILABLE}).
  */
 final class PrometheusLatencyHistogram implements Collector {
 
@@ -83,10 +83,6 @@ final class PrometheusLatencyHistogram implements Collector {
           .sum(sumNanos / 1e9)
           .build();
     }
-  }
-
-  static boolean isAvailable() {
-    return Holder.AVAILABLE;
   }
 
   /** Registry class probe, kept apart so this class loads only when the probe succeeded. */

@@ -64,6 +64,8 @@ final class Recordings {
   private final RecordingCell sharedCell;
   private final ArrayDeque<CellInterval> pool = new ArrayDeque<>(); // guarded by cellsLock
   private volatile BatchRecorders batch;
+  /** Null without declared stages. */
+  final StageRecorders stages;
 
   /** Serialises drainers; guards everything below. */
   final Object lock = new Object();
@@ -73,15 +75,17 @@ final class Recordings {
   private CellInterval sharedSpare;
 
   Recordings(LatencyLayout layout, int errorSlots, int violationCells, int maxBatchSize,
-      int maxCells, DriftTracker tracker) {
+      int maxCells, DriftTracker tracker, List<String> stageNames) {
     this.layout = layout;
     this.errorSlots = errorSlots;
     this.violationCells = violationCells;
     this.maxBatchSize = maxBatchSize;
     this.maxCells = maxCells;
     this.tracker = tracker;
-    this.window = new Aggregate(layout, errorSlots, violationCells, tracker);
-    this.total = new Aggregate(layout, errorSlots, violationCells, tracker);
+    this.stages = stageNames.isEmpty() ? null : new StageRecorders(layout, stageNames);
+    int stageCount = stageNames.size();
+    this.window = new Aggregate(layout, errorSlots, violationCells, tracker, stageCount);
+    this.total = new Aggregate(layout, errorSlots, violationCells, tracker, stageCount);
     this.spare = interval(false);
     this.sharedCell = new RecordingCell(null, interval(true), tracker);
     this.sharedSpare = interval(true);
@@ -185,6 +189,9 @@ final class Recordings {
         retire(dead);
       }
       drainBatches();
+      if (stages != null) {
+        stages.drainInto(window, total);
+      }
     }
   }
 

@@ -249,11 +249,25 @@ public final class RegistryCore {
     return interval;
   }
 
+  public <I, O> ModelMonitor<I, O> monitor(String name, String version,
+      FeatureSchema<? super I> schema, io.modelmonitor.drift.Baseline baseline,
+      io.modelmonitor.drift.PredictionSpec<? super O> prediction,
+      java.util.function.Function<? super I, ?> requestId, MonitorConfig config,
+      List<String> stages) {
+    return monitor(name, version, schema, baseline, prediction, requestId, config, stages,
+        io.modelmonitor.ModelInfo.EMPTY);
+  }
+
+  /**
+   * As above, with the model's static facts; they are set when the monitor is created (an
+   * existing monitor keeps its own).
+   */
   @SuppressWarnings("unchecked")
   public <I, O> ModelMonitor<I, O> monitor(String name, String version,
       FeatureSchema<? super I> schema, io.modelmonitor.drift.Baseline baseline,
       io.modelmonitor.drift.PredictionSpec<? super O> prediction,
-      java.util.function.Function<? super I, ?> requestId, MonitorConfig config) {
+      java.util.function.Function<? super I, ?> requestId, MonitorConfig config,
+      List<String> stages, io.modelmonitor.ModelInfo info) {
     Entry existing = monitors.get(name);
     if (existing == null) {
       synchronized (lifecycleLock) {
@@ -263,7 +277,8 @@ public final class RegistryCore {
         }
         existing = monitors.get(name);
         if (existing == null) {
-          Entry created = create(name, version, schema, baseline, prediction, requestId, config);
+          Entry created = create(name, version, schema, baseline, prediction, requestId, config,
+              stages, info);
           monitors.put(name, created);
           startReporter();
           return (ModelMonitor<I, O>) created.monitor;
@@ -294,22 +309,30 @@ public final class RegistryCore {
           + "' is already monitored with a " + m.predictionKind() + " prediction spec, not "
           + kind);
     }
+    if (!m.stages().equals(stages)) {
+      throw new IllegalArgumentException("model '" + name + ':' + version
+          + "' is already monitored with the stages " + m.stages() + ", not " + stages);
+    }
     return (ModelMonitor<I, O>) m;
   }
 
   private Entry create(String name, String version, FeatureSchema<?> schema,
       io.modelmonitor.drift.Baseline baseline, io.modelmonitor.drift.PredictionSpec<?> prediction,
-      java.util.function.Function<?, ?> requestId, MonitorConfig config) {
+      java.util.function.Function<?, ?> requestId, MonitorConfig config, List<String> stages,
+      io.modelmonitor.ModelInfo info) {
     @SuppressWarnings({"unchecked", "rawtypes"})
     DefaultModelMonitor<?, ?> monitor = new DefaultModelMonitor(name, version, config, ticker,
-        clock, schema, baseline, prediction, requestId);
+        clock, schema, baseline, prediction, requestId, stages);
+    monitor.info(info);
     Entry entry = new Entry(monitor);
     try {
       for (MeterRegistry leaf : leafRegistries) {
         MicrometerBinding.checkNotExported(leaf, commonTags, name, version);
       }
       for (MeterRegistry leaf : leafRegistries) {
-        boolean prometheus = PrometheusLatencyHistogram.isAvailable()
+        // the probe lives in Holder: touching PrometheusLatencyHistogram itself would load a
+        // class implementing client_java's Collector, absent when the registry is optional
+        boolean prometheus = PrometheusLatencyHistogram.Holder.AVAILABLE
             && PrometheusLatencyHistogram.isPrometheus(leaf);
         MicrometerBinding binding = new MicrometerBinding(monitor, leaf, commonTags, !prometheus);
         entry.bindings.add(binding);

@@ -127,4 +127,25 @@ public final class ThresholdCalibrator {
     });
     return out;
   }
+
+  /**
+   * The drift of {@code scores} against the baseline's numeric prediction profile, computed by
+   * the monitor's own {@link DriftTracker} (see {@code Baseline.predictionDrift}).
+   *
+   * @param baseline a baseline with a numeric prediction profile
+   * @param scores the live scores
+   * @param policy thresholds and minimum samples
+   * @return the prediction's drift
+   */
+  public static FeatureDrift predictionDrift(Baseline baseline, double[] scores,
+      DriftPolicy policy) {
+    DriftTracker tracker = DriftTracker.create(null, baseline, true, false, policy);
+    long[] bins = new long[tracker.binCells];
+    double[] moments = new double[tracker.momentCells];
+    tracker.resetMoments(moments);
+    for (double score : scores) {
+      tracker.predictionScore(bins, moments, score, false, false);
+    }
+    return tracker.report(bins, moments).prediction();
+  }
 }

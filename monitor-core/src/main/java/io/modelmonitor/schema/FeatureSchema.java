@@ -713,6 +713,27 @@ public final class FeatureSchema<I> {
     }
 
     /**
+     * Declares a feature exactly as {@code spec} describes it (type, presence, bounds,
+     * vocabulary, dimension, sensitivity), replacing an earlier declaration of that name; for
+     * copying and refining the features of another schema, such as one read from a file.
+     * Extractor schemas ({@link FeatureSchema#forType}) need the forms with an extractor.
+     *
+     * @param spec the feature
+     * @return this builder
+     * @throws IllegalArgumentException as the typed declarations, when the name or type does
+     *     not fit this builder's input shape
+     */
+    public Builder<I> feature(FeatureSpec spec) {
+      Objects.requireNonNull(spec, "spec");
+      declare(spec.name(), spec.type(), o -> { }, null);
+      FeatureOptions o = FeatureOptions.of(spec);
+      o.requiredSet = true;
+      o.nullableSet = true;
+      drafts.put(spec.name(), o);
+      return this;
+    }
+
+    /**
      * Stops checking {@code name}: a record component or custom feature is dropped; a map key
      * is accepted without checks and not counted as unexpected (for request ids and the like).
      *

@@ -205,6 +205,35 @@ class MonitorHttpServerTest {
   }
 
   @Test
+  void modelDocument_declaredStages_windowAndTotalStagesBySnakeCaseName() throws Exception {
+    MonitorRegistry registry = registry(MonitorRegistry.builder());
+    ModelMonitor<Integer, Integer> monitor = registry.<Integer, Integer>monitorBuilder("ctr",
+        "v1").stages("input", "inference").build();
+    Function<Integer, Integer> ctr = monitor.decorateFunction(x -> {
+      nanos.addAndGet(2_000_000L);
+      monitor.recordStage(0, 2_000_000L);
+      nanos.addAndGet(7_000_000L);
+      monitor.recordStage(1, 7_000_000L);
+      return x;
+    });
+    for (int i = 0; i < 3; i++) {
+      ctr.apply(i);
+    }
+    nanos.addAndGet(WINDOW.toNanos());
+    registry.tickNow();
+    MonitorHttpServer server = start(MonitorHttpServer.builder(registry));
+
+    JsonNode full = json(get(server, "/api/models/ctr"));
+    JsonNode total = full.get("total_stages");
+    assertThat(total.fieldNames()).toIterable().containsExactly("input", "inference");
+    assertThat(total.get("inference").get("count").asLong()).isEqualTo(3);
+    assertThat(total.get("inference").get("max_nanos").asLong())
+        .isBetween(6_930_000L, 7_070_000L); // 2 significant digits
+    assertThat(full.get("window_stages").get("input").get("count").asLong()).isEqualTo(3);
+    assertThat(full.get("total_latency").get("count").asLong()).isEqualTo(3);
+  }
+
+  @Test
   void models_afterCalls_valuesMatchTheCallsMade() throws Exception {
     MonitorRegistry registry = registry(MonitorRegistry.builder());
     Function<Integer, Integer> ctr = model(registry.monitor("ctr", "v1"));

@@ -15,7 +15,7 @@ class RecordingsTest {
   private final LatencyLayout layout = new LatencyLayout(MonitorConfig.ofDefaults());
 
   private Recordings recordings(int maxCells) {
-    return new Recordings(layout, 3, 0, 100, maxCells, null);
+    return new Recordings(layout, 3, 0, 100, maxCells, null, java.util.List.of());
   }
 
   @Test

@@ -117,7 +117,8 @@ class LogReporterTest {
         s.windowBatches(), s.totalBatches(), s.windowViolations(), s.totalViolations(),
         new DriftReport(List.of(country, price), null, List.of(), null), s.rollingDrift(),
         s.totalDrift(), s.windowRecommendations(), s.windowQuality(), s.rollingQuality(),
-        s.totalQuality(), s.inFlight(), s.monitorErrors());
+        s.totalQuality(), s.inFlight(), s.monitorErrors(), s.windowStages(), s.totalStages(),
+        s.info());
 
     Map<String, String> p = pairs(LogReporter.format(drifted, 2));
     assertThat(p.get("drift")).isEqualTo("ALERT");

@@ -7,7 +7,6 @@ import io.modelmonitor.ModelMonitor;
 import io.modelmonitor.MonitorConfig;
 import io.modelmonitor.MonitorRegistry;
 import io.modelmonitor.drift.Baseline;
-import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.onnx.MonitoredOnnxSession;
 import io.modelmonitor.schema.FeatureSchema;
 import io.modelmonitor.schema.InputShape;
@@ -22,15 +21,11 @@ import java.util.Map;
 
 /**
  * The CTR model: {@code ctr.onnx} (written by {@code training/train_ctr.py}) served by ONNX
- * Runtime through {@link MonitoredOnnxSession}, monitored as {@code ctr} with the feature schema
- * and the training baseline the model carries in its metadata.
- *
- * <p>Until {@code MonitoredOnnxSession} reads {@code modelmonitor.schema} and
- * {@code modelmonitor.baseline} itself, this class reads them ({@link #embedded}) and monitors
- * the batch call one level up as {@code ctr}; the session's own monitor ({@code ctr-onnx}) keeps
- * the schema derived from the input metadata. When the session applies the embedded metadata,
- * {@link #monitor} becomes {@code session.monitor()} and {@link #scoreBatch} calls the session
- * directly.
+ * Runtime through {@link MonitoredOnnxSession}, monitored as {@code ctr}. The session reads the
+ * feature schema refinement ({@code modelmonitor.schema}: bounds, vocabulary) and the training
+ * baseline ({@code modelmonitor.baseline}) from the model's metadata itself; {@link #embedded}
+ * reads the same metadata with a plain ONNX Runtime session, for the model version and the
+ * demo's report.
  */
 final class CtrModel implements AutoCloseable {
 
@@ -41,32 +36,25 @@ final class CtrModel implements AutoCloseable {
       Map<String, String> all) {}
 
   private final MonitoredOnnxSession session;
-  private final ModelMonitor<Map<String, ?>, Double> monitor;
+  private final ModelMonitor<Map<String, ?>, Object> monitor;
   private final Embedded embedded;
 
-  private CtrModel(MonitoredOnnxSession session, ModelMonitor<Map<String, ?>, Double> monitor,
-      Embedded embedded) {
+  private CtrModel(MonitoredOnnxSession session, Embedded embedded) {
     this.session = session;
-    this.monitor = monitor;
+    this.monitor = session.monitor();
     this.embedded = embedded;
   }
 
-  /** Opens the committed model ({@code /demo/ctr.onnx}) and registers its monitors. */
+  /** Opens the committed model ({@code /demo/ctr.onnx}) and registers its monitor. */
   static CtrModel open(MonitorRegistry registry, MonitorConfig config) throws OrtException {
     Path file = extract();
     Embedded embedded = embedded(file);
     MonitoredOnnxSession session = MonitoredOnnxSession
-        .builder(registry, NAME + "-onnx", embedded.version(), file)
+        .builder(registry, NAME, embedded.version(), file)
         .intraOpThreads(1)
-        .open();
-    ModelMonitor<Map<String, ?>, Double> monitor = registry
-        .<Map<String, ?>, Double>monitorBuilder(NAME, embedded.version())
-        .schema(embedded.schema())
-        .baseline(embedded.baseline())
-        .prediction(PredictionSpec.score(Double::doubleValue))
         .config(config)
-        .build();
-    return new CtrModel(session, monitor, embedded);
+        .open(); // schema refinement and baseline: the ones embedded in the model
+    return new CtrModel(session, embedded);
   }
 
   /** Reads the monitoring metadata of an ONNX model with a plain ONNX Runtime session. */
@@ -115,23 +103,21 @@ final class CtrModel implements AutoCloseable {
   }
 
   /**
-   * Scores the candidates of one request in one ONNX Runtime run.
+   * Scores the candidates of one request in one ONNX Runtime run, recorded by the monitor as
+   * one batch call.
    *
-   * @throws OrtException if ONNX Runtime fails
+   * @throws IllegalStateException if ONNX Runtime fails
    * @throws IllegalArgumentException if a row lacks a model input (counted as an error)
    */
-  List<Double> scoreBatch(List<Map<String, ?>> rows) {
-    return monitor.executeBatch(batch -> {
-      try {
-        double[] scores = session.scoreBatch(batch);
-        return java.util.Arrays.stream(scores).boxed().toList();
-      } catch (OrtException e) {
-        throw new IllegalStateException("ONNX Runtime failed", e);
-      }
-    }, rows);
+  double[] scoreBatch(List<Map<String, ?>> rows) {
+    try {
+      return session.scoreBatch(rows);
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime failed", e);
+    }
   }
 
-  ModelMonitor<Map<String, ?>, Double> monitor() {
+  ModelMonitor<Map<String, ?>, Object> monitor() {
     return monitor;
   }
 

@@ -124,7 +124,7 @@ final class RecommendationService implements AutoCloseable {
       rows.add(changedUpstream ? changedRow(user, item, prices[i], discounts[i])
           : row(user, item, prices[i], discounts[i]));
     }
-    List<Double> scores;
+    double[] scores;
     boolean fallback = false;
     try {
       scores = ctr.scoreBatch(rows);
@@ -132,17 +132,17 @@ final class RecommendationService implements AutoCloseable {
       // the model cannot score these rows (the ctr monitor counted the error and the schema
       // violations): fall back to popularity
       fallback = true;
-      scores = new ArrayList<>();
-      for (int c : candidates) {
-        scores.add((double) catalogue.items.get(c).orders());
+      scores = new double[candidates.length];
+      for (int i = 0; i < candidates.length; i++) {
+        scores[i] = catalogue.items.get(candidates[i]).orders();
       }
     }
     Integer[] order = new Integer[candidates.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    List<Double> s = scores;
-    Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -s.get(i)));
+    double[] s = scores;
+    Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -s[i]));
     List<Shown> shown = new ArrayList<>(request.n());
     java.util.Set<Integer> seen = new java.util.HashSet<>();
     for (int i : order) {
@@ -150,7 +150,7 @@ final class RecommendationService implements AutoCloseable {
         break;
       }
       if (seen.add(candidates[i])) {
-        double score = fallback ? Double.NaN : s.get(i);
+        double score = fallback ? Double.NaN : s[i];
         shown.add(new Shown(candidates[i], prices[i], discounts[i], score));
         if (!fallback) {
           ctr.monitor().remember(request.id() + '/' + candidates[i], score);

@@ -106,8 +106,7 @@ final class Scenario {
   /**
    * The demo's alert rules: the names, signals and clear thresholds of
    * {@code AlertRules.defaults()}, with pending periods of seconds instead of minutes (the
-   * phases last about ten seconds), plus an online-AUC rule. Restricted to the two models the
-   * service owns ({@code ctr-onnx} is the runtime's own view of the same calls).
+   * phases last about ten seconds), plus an online-AUC rule, for the service's two models.
    */
   static List<AlertRule> rules() {
     String ctr = CtrModel.NAME;

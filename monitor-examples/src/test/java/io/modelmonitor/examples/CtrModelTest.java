@@ -142,11 +142,16 @@ class CtrModelTest {
         batch.add(row);
         assertThat(model.monitor().checkInput(row)).as("violations of %s", row).isZero();
       }
-      List<Double> scores = model.scoreBatch(batch);
+      double[] scores = model.scoreBatch(batch);
       double[] python = column("score");
       for (int i = 0; i < python.length; i++) {
-        assertThat(scores.get(i)).as("row %d", i).isCloseTo(python[i], within(2e-5));
+        assertThat(scores[i]).as("row %d", i).isCloseTo(python[i], within(2e-5));
       }
+      // the session refined its derived schema with the embedded one
+      assertThat(model.session().schema().feature("price").orElseThrow().max())
+          .isEqualTo(embedded.schema().feature("price").orElseThrow().max());
+      assertThat(model.session().schema().feature("category").orElseThrow().vocabulary())
+          .containsExactlyInAnyOrderElementsOf(Catalogue.CATEGORIES);
       // the changed upstream's rows break the embedded schema: renamed feature, cents
       Catalogue catalogue = Catalogue.load();
       Map<String, Object> changed = RecommendationService.changedRow(catalogue.users.get(0),

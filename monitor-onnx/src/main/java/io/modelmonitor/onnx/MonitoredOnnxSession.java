@@ -1,28 +1,29 @@
 package io.modelmonitor.onnx;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.modelmonitor.ModelMonitor;
 import io.modelmonitor.MonitorConfig;
 import io.modelmonitor.MonitorRegistry;
+import io.modelmonitor.Ticker;
+import io.modelmonitor.drift.Baseline;
 import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.schema.FeatureSchema;
 import io.modelmonitor.schema.SchemaViolationException;
-import java.nio.FloatBuffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,8 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * input of one value per row is {@code numeric}, an int32 or int64 input {@code integer}, a
  * string input {@code categorical}, and a float or double input of {@code k > 1} values per row
  * (shape {@code [N, k]}) a {@code vector} of dimension {@code k}. Every input must have the batch
- * dimension first (dynamic or 1) and static dimensions after it. The monitor records the first
- * output of element type float as the score (it must hold one value per row).
+ * dimension first (dynamic or 1) and static dimensions after it. A model is opened from a file,
+ * from bytes or from a classpath resource.
  *
  * <pre>{@code
  * try (MonitoredOnnxSession ctr = MonitoredOnnxSession.open(registry, "ctr", "v3", modelFile)) {
@@ -42,60 +43,138 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
- * <p>Every row is checked against the schema before native code runs; violations are counted by
- * the monitor. Under {@link io.modelmonitor.schema.SchemaPolicy#REJECT} an invalid row throws
+ * <p><b>Outputs.</b> The score output is the one named with {@link Builder#scoreOutput(String)},
+ * by default the first float tensor output. It may hold one value per row ({@code [N]} or
+ * {@code [N, 1]}: a probability, or a logit with {@link Builder#sigmoid()}), binary class
+ * probabilities ({@code [N, 2]}: the score is the class-1 column) or the probabilities of
+ * {@code C > 2} classes. The label output (int64 or string, one per row) is the one named with
+ * {@link Builder#labelOutput(String)}, by default an output named {@code label} or
+ * {@code output_label}, if any. A model scored by one value per row records its score in the
+ * monitor's prediction distribution ({@link PredictionSpec#score}); a model of more than two
+ * classes, or read by its label alone, records its predicted class ({@link PredictionSpec#label})
+ * and is called through {@link #classify(Map)}. Probabilities behind a ZipMap (a sequence of maps)
+ * are not read: opening fails and says how to export a tensor instead.
+ *
+ * <p><b>Checks before native code.</b> Every row is checked against the schema before native
+ * code runs; violations are counted by the monitor. Under
+ * {@link io.modelmonitor.schema.SchemaPolicy#REJECT} an invalid row throws
  * {@link SchemaViolationException}. Under the other policies a row the model cannot be fed (an
  * input missing, null or of the wrong type) fails with {@link IllegalArgumentException}, counted
- * as an error of the call, and ONNX Runtime is never called with it.
+ * as an error of the call, and ONNX Runtime is never called with it. Raw tensors
+ * ({@link #run(Map)}) are checked the same way against the inputs' names, element types and
+ * static dimensions.
+ *
+ * <p><b>Stage timings.</b> Every call records three stages in the monitor ({@code input}:
+ * converting rows to tensors, {@code inference}: {@code OrtSession.run}, {@code output}: reading
+ * the outputs), exported as {@code model.stage.latency{stage}} and in
+ * {@code ModelSnapshot.totalStages()}; they are recorded for calls that complete.
+ *
+ * <p>The model's own metadata is read too. A baseline embedded under {@value #BASELINE_KEY}
+ * (the JSON of {@link Baseline#toJson()}) makes the monitor compute drift of the inputs and
+ * the score; a feature schema embedded under {@value #SCHEMA_KEY} (the JSON of
+ * {@link FeatureSchema#toJson()}, shape {@code map}) refines the derived schema: bounds,
+ * vocabularies, sensitivity, ignored keys. {@code tools/embed_onnx_metadata.py} embeds both.
+ * A baseline or schema given to the {@link Builder} wins over the embedded one, which is then
+ * not used at all. Producer, graph, domain and version become the labels of the monitor's
+ * {@link io.modelmonitor.ModelInfo} (exported as {@code model_info}); descriptions and the other
+ * custom metadata its attributes (snapshot and JSON only); the cost of loading
+ * ({@link #resources()}) its measurements.
  *
  * <p>Thread-safe: ONNX Runtime sessions may be run concurrently. Every tensor and result a call
- * creates is closed before it returns, on every path. Do not close the session while calls are
- * in flight.
+ * creates is closed before it returns, on every path, except the result {@link #run(Map)} hands
+ * to its caller. Do not close the session while calls are in flight.
  */
 public final class MonitoredOnnxSession implements AutoCloseable {
+
+  /** Stage indexes in the monitor, in {@link #STAGES} order. */
+  private static final int INPUT = 0;
+  private static final int INFERENCE = 1;
+  private static final int OUTPUT = 2;
+  private static final String[] STAGES = {"input", "inference", "output"};
+
+  /** Custom metadata key of an embedded baseline (a {@code modelmonitor-baseline} document). */
+  public static final String BASELINE_KEY = "modelmonitor.baseline";
+
+  /**
+   * Custom metadata key of an embedded schema refinement (a
+   * {@code modelmonitor-feature-schema} document of shape {@code map}).
+   */
+  public static final String SCHEMA_KEY = "modelmonitor.schema";
 
   private final OrtEnvironment env;
   private final OrtSession session;
   private final List<OnnxInput> inputs;
-  private final String scoreOutput;
-  private final Set<String> requestedOutputs;
+  private final Map<String, OnnxInput> inputsByName;
+  private final OnnxOutputs outputs;
   private final FeatureSchema<Map<String, ?>> schema;
-  private final ModelMonitor<Map<String, ?>, Double> monitor;
+  private final ModelMonitor<Map<String, ?>, Object> monitor;
+  private final Ticker ticker;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final OnnxResources resources;
 
   private MonitoredOnnxSession(Builder b) throws OrtException {
-    if (!Files.isRegularFile(b.modelFile)) {
-      throw new IllegalArgumentException("not a model file: " + b.modelFile);
-    }
     env = OrtEnvironment.getEnvironment();
+    byte[] bytes = b.modelBytes();
     OrtSession opened;
+    long rssBefore;
+    long loadNanos;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       if (b.intraOpThreads > 0) {
         options.setIntraOpNumThreads(b.intraOpThreads);
       }
+      if (b.interOpThreads > 0) {
+        options.setInterOpNumThreads(b.interOpThreads);
+      }
       options.setOptimizationLevel(b.optimization);
-      opened = env.createSession(b.modelFile.toString(), options);
+      if (b.options != null) {
+        b.options.customize(options);
+      }
+      rssBefore = ResidentMemory.bytes();
+      long t0 = System.nanoTime();
+      opened = bytes != null ? env.createSession(bytes, options)
+          : env.createSession(b.modelFile.toString(), options);
+      loadNanos = System.nanoTime() - t0;
     }
     session = opened;
     try {
+      resources = new OnnxResources(java.time.Duration.ofNanos(loadNanos),
+          bytes != null ? bytes.length : fileSize(b.modelFile), b.intraOpThreads,
+          b.interOpThreads, rssBefore, ResidentMemory.bytes());
+      String source = b.describeSource();
+      OnnxMetadata metadata = OnnxMetadata.read(session.getMetadata(),
+          bytes != null ? producerVersion(new java.io.ByteArrayInputStream(bytes))
+              : producerVersion(b.modelFile), source);
       inputs = new ArrayList<>();
+      inputsByName = new HashMap<>();
       FeatureSchema.Builder<Map<String, ?>> schemaBuilder = FeatureSchema.forMap();
       for (NodeInfo node : session.getInputInfo().values()) {
         OnnxInput input = OnnxInput.of(node);
         input.declare(schemaBuilder);
         inputs.add(input);
+        inputsByName.put(input.name, input);
       }
-      schema = schemaBuilder.build();
-      scoreOutput = scoreOutput(session.getOutputInfo());
-      requestedOutputs = Set.of(scoreOutput);
-      MonitorRegistry.MonitorBuilder<Map<String, ?>, Double> monitorBuilder = b.registry
-          .<Map<String, ?>, Double>monitorBuilder(b.model, b.version)
+      schema = SchemaRefinement.apply(schemaBuilder.build(),
+          b.schema != null ? b.schema : metadata.schema, source);
+      Baseline baseline = b.baseline != null ? b.baseline : metadata.baseline;
+      outputs = OnnxOutputs.choose(session.getOutputInfo(), b.scoreOutput, b.sigmoid,
+          b.labelOutput);
+      MonitorRegistry.MonitorBuilder<Map<String, ?>, Object> monitorBuilder = b.registry
+          .<Map<String, ?>, Object>monitorBuilder(b.model, b.version)
           .schema(schema)
-          .prediction(PredictionSpec.score(Double::doubleValue));
+          .prediction(outputs.classifies()
+              ? PredictionSpec.label(MonitoredOnnxSession::labelOf)
+              : PredictionSpec.score(MonitoredOnnxSession::scoreOf))
+          .stages(STAGES)
+          .info(metadata.info(resources, source(b.baseline, metadata.baseline),
+              source(b.schema, metadata.schema)));
+      if (baseline != null) {
+        monitorBuilder.baseline(baseline);
+      }
       if (b.config != null) {
         monitorBuilder.config(b.config);
       }
       monitor = monitorBuilder.build();
+      ticker = monitor.ticker();
     } catch (OrtException | RuntimeException e) {
       try {
         session.close();
@@ -106,25 +185,44 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     }
   }
 
-  /** The first float output; it must hold one value per row. */
-  private static String scoreOutput(Map<String, NodeInfo> outputs) {
-    for (NodeInfo node : outputs.values()) {
-      if (node.getInfo() instanceof TensorInfo
-          && ((TensorInfo) node.getInfo()).type == OnnxJavaType.FLOAT) {
-        long[] shape = ((TensorInfo) node.getInfo()).getShape();
-        for (int i = 1; i < shape.length; i++) {
-          if (shape[i] != 1) {
-            throw new IllegalArgumentException("output '" + node.getName() + "' has shape "
-                + java.util.Arrays.toString(shape) + "; the score output must hold one value"
-                + " per row ([N] or [N, 1])");
-          }
-        }
-        return node.getName();
-      }
-    }
-    throw new IllegalArgumentException("the model has no float output to read as a score: "
-        + outputs.keySet());
+  /** The score the monitor records: a Double as is, a classification's score. */
+  private static double scoreOf(Object prediction) {
+    return prediction instanceof Classification ? ((Classification) prediction).score()
+        : (Double) prediction;
   }
+
+  private static long fileSize(Path file) {
+    try {
+      return Files.size(file);
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  private static String producerVersion(Path file) {
+    try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+      return producerVersion(in);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  private static String producerVersion(java.io.InputStream in) {
+    return OnnxModelHeader.producerVersion(in);
+  }
+
+  /** Where a baseline or schema came from, for the attributes. */
+  private static String source(Object explicit, Object embedded) {
+    return explicit != null ? "builder" : embedded != null ? "embedded" : "none";
+  }
+
+  /** The label the monitor records: a classification's label, else the value itself. */
+  private static Object labelOf(Object prediction) {
+    return prediction instanceof Classification ? ((Classification) prediction).label()
+        : prediction;
+  }
+
+  // ---------------------------------------------------------------- open
 
   /**
    * Opens {@code modelFile} with default session options and registers its monitor.
@@ -145,7 +243,45 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   }
 
   /**
-   * Starts configuring a session: thread count, optimisation level, monitor policy.
+   * Opens a model held in memory with default session options and registers its monitor.
+   *
+   * @param registry the registry the monitor is created in; not null
+   * @param model the model name
+   * @param version the model version
+   * @param modelBytes the serialised model (the content of an {@code .onnx} file); not copied,
+   *     ONNX Runtime has read it when this returns
+   * @return the open session; close it when done
+   * @throws OrtException if ONNX Runtime cannot load the model
+   * @throws IllegalArgumentException as {@link #open(MonitorRegistry, String, String, Path)}
+   */
+  public static MonitoredOnnxSession open(MonitorRegistry registry, String model, String version,
+      byte[] modelBytes) throws OrtException {
+    return builder(registry, model, version, modelBytes).open();
+  }
+
+  /**
+   * Opens a model packaged as a classpath resource with default session options and registers
+   * its monitor.
+   *
+   * @param registry the registry the monitor is created in; not null
+   * @param model the model name
+   * @param version the model version
+   * @param resource the resource's name, such as {@code models/ctr.onnx} (a leading {@code /} is
+   *     ignored), found through the thread's context class loader, else this class's
+   * @return the open session; close it when done
+   * @throws OrtException if ONNX Runtime cannot load the model
+   * @throws IllegalArgumentException if there is no such resource, or as
+   *     {@link #open(MonitorRegistry, String, String, Path)}
+   * @throws UncheckedIOException if the resource cannot be read
+   */
+  public static MonitoredOnnxSession openResource(MonitorRegistry registry, String model,
+      String version, String resource) throws OrtException {
+    return builderFromResource(registry, model, version, resource).open();
+  }
+
+  /**
+   * Starts configuring a session read from a file: thread count, optimisation level, outputs,
+   * monitor policy.
    *
    * @param registry the registry the monitor is created in; not null
    * @param model the model name; not null
@@ -156,11 +292,50 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    */
   public static Builder builder(MonitorRegistry registry, String model, String version,
       Path modelFile) {
-    return new Builder(registry, model, version, modelFile);
+    return new Builder(registry, model, version, Objects.requireNonNull(modelFile, "modelFile"),
+        null, null);
   }
 
   /**
-   * Returns the schema derived from the model's inputs, in the model's input order.
+   * Starts configuring a session of a model held in memory.
+   *
+   * @param registry the registry the monitor is created in; not null
+   * @param model the model name; not null
+   * @param version the model version; not null
+   * @param modelBytes the serialised model; not copied, so leave it unchanged until
+   *     {@link Builder#open()} returns
+   * @return a builder
+   * @throws NullPointerException if an argument is null
+   */
+  public static Builder builder(MonitorRegistry registry, String model, String version,
+      byte[] modelBytes) {
+    return new Builder(registry, model, version, null,
+        Objects.requireNonNull(modelBytes, "modelBytes"), null);
+  }
+
+  /**
+   * Starts configuring a session of a model packaged as a classpath resource; the resource is
+   * read when {@link Builder#open()} runs.
+   *
+   * @param registry the registry the monitor is created in; not null
+   * @param model the model name; not null
+   * @param version the model version; not null
+   * @param resource the resource's name (see
+   *     {@link #openResource(MonitorRegistry, String, String, String)}); not null
+   * @return a builder
+   * @throws NullPointerException if an argument is null
+   */
+  public static Builder builderFromResource(MonitorRegistry registry, String model,
+      String version, String resource) {
+    return new Builder(registry, model, version, null, null,
+        Objects.requireNonNull(resource, "resource"));
+  }
+
+  // ---------------------------------------------------------------- accessors
+
+  /**
+   * Returns the schema derived from the model's inputs, in the model's input order, refined by
+   * the builder's or the embedded schema refinement.
    *
    * @return the immutable schema
    */
@@ -169,70 +344,249 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   }
 
   /**
-   * Returns the monitor every call is recorded by.
+   * Returns what loading the model cost: load time, size, configured threads, resident memory
+   * before and after. The same figures are measurements of the monitor's
+   * {@link io.modelmonitor.ModelInfo}.
+   *
+   * @return the resources, measured once at open
+   */
+  public OnnxResources resources() {
+    return resources;
+  }
+
+  /**
+   * Returns the monitor every call is recorded by. Its outputs are {@link Double} scores, or
+   * {@link Classification}s for calls through {@link #classify(Map)}, or, for a model that
+   * classifies, labels.
    *
    * @return the monitor
    */
-  public ModelMonitor<Map<String, ?>, Double> monitor() {
+  public ModelMonitor<Map<String, ?>, Object> monitor() {
     return monitor;
   }
 
   /**
-   * Returns the name of the output read as the score.
+   * Returns the name of the output read as the score or the class probabilities.
    *
-   * @return the output name
+   * @return the output name, or null when the model is read by its label output alone
    */
   public String scoreOutput() {
-    return scoreOutput;
+    return outputs.scoreOutput;
   }
+
+  /**
+   * Returns the name of the output read as the label.
+   *
+   * @return the output name, or null without a label output
+   */
+  public String labelOutput() {
+    return outputs.labelOutput;
+  }
+
+  /**
+   * Returns whether the monitor records a predicted class rather than a score: the model has
+   * more than two class probabilities per row, or is read by its label alone. Such a model is
+   * called through {@link #classify(Map)}.
+   *
+   * @return true for a classifier of more than two classes or a label-only model
+   */
+  public boolean classifies() {
+    return outputs.classifies();
+  }
+
+  // ---------------------------------------------------------------- rows
 
   /**
    * Scores one row: each input becomes a tensor of shape {@code [1, ...]}.
    *
    * @param row one value per model input, by input name
-   * @return the score output's value, widened from float
+   * @return the score: the score output's value (sigmoid applied when configured), widened
+   *     from float, or the class-1 probability of a binary classifier
    * @throws SchemaViolationException under the REJECT policy, if {@code row} is invalid
    * @throws IllegalArgumentException if an input is missing, null or cannot be converted
-   * @throws IllegalStateException if the session is closed
+   * @throws IllegalStateException if the session is closed, or the model
+   *     {@linkplain #classifies() classifies}
    * @throws OrtException if ONNX Runtime fails, rethrown unchanged
    */
   public double score(Map<String, ?> row) throws OrtException {
     ensureOpen();
-    return monitor.executeCheckedFunction(r -> run(List.of(r))[0], row);
+    ensureScores();
+    return (Double) monitor.executeCheckedFunction(r -> run(List.of(r)).score(0), row);
   }
 
   /**
    * Scores rows in one run: each input becomes a tensor of shape {@code [rows.size(), ...]}.
-   * Recorded as one batch call; an empty list is recorded but never reaches ONNX Runtime.
+   * Recorded as one batch call (its size included); each row's score is recorded in the
+   * prediction distribution. An empty list is recorded but never reaches ONNX Runtime.
    *
    * @param rows the rows, each as for {@link #score(Map)}
    * @return one score per row, in order
    * @throws SchemaViolationException under the REJECT policy, if any row is invalid
    * @throws IllegalArgumentException if a row lacks an input or holds a value that cannot be
    *     converted
-   * @throws IllegalStateException if the session is closed
+   * @throws IllegalStateException if the session is closed, or the model classifies
    * @throws OrtException if ONNX Runtime fails, rethrown unchanged
    */
   public double[] scoreBatch(List<? extends Map<String, ?>> rows) throws OrtException {
     ensureOpen();
-    List<Double> scores = monitor.executeBatch(batch -> {
-      double[] values = runUnchecked(batch);
-      List<Double> boxed = new ArrayList<>(values.length);
-      for (double v : values) {
-        boxed.add(v);
+    ensureScores();
+    List<Object> scores = monitor.executeBatch(batch -> {
+      OnnxOutputs.Rows out = runUnchecked(batch);
+      List<Object> boxed = new ArrayList<>(out.n);
+      for (int i = 0; i < out.n; i++) {
+        boxed.add(out.score(i));
       }
       return boxed;
     }, List.copyOf(rows));
     double[] out = new double[scores.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = scores.get(i);
+      out[i] = (Double) scores.get(i);
     }
     return out;
   }
 
   /**
+   * Classifies one row: the predicted class and the class probabilities. The monitor records
+   * the score of a binary classifier, else the predicted class.
+   *
+   * @param row one value per model input, by input name
+   * @return the classification
+   * @throws SchemaViolationException under the REJECT policy, if {@code row} is invalid
+   * @throws IllegalArgumentException if an input is missing, null or cannot be converted
+   * @throws IllegalStateException if the session is closed
+   * @throws OrtException if ONNX Runtime fails, rethrown unchanged
+   */
+  public Classification classify(Map<String, ?> row) throws OrtException {
+    ensureOpen();
+    return (Classification) monitor.executeCheckedFunction(
+        r -> classification(run(List.of(r)), 0), row);
+  }
+
+  /**
+   * Classifies rows in one run, recorded as one batch call; each row's prediction is recorded
+   * in the prediction distribution.
+   *
+   * @param rows the rows, each as for {@link #classify(Map)}
+   * @return one classification per row, in order
+   * @throws SchemaViolationException under the REJECT policy, if any row is invalid
+   * @throws IllegalArgumentException if a row lacks an input or holds a value that cannot be
+   *     converted
+   * @throws IllegalStateException if the session is closed
+   * @throws OrtException if ONNX Runtime fails, rethrown unchanged
+   */
+  public List<Classification> classifyBatch(List<? extends Map<String, ?>> rows)
+      throws OrtException {
+    ensureOpen();
+    List<Object> results = monitor.executeBatch(batch -> {
+      OnnxOutputs.Rows out = runUnchecked(batch);
+      List<Object> list = new ArrayList<>(out.n);
+      for (int i = 0; i < out.n; i++) {
+        list.add(classification(out, i));
+      }
+      return list;
+    }, List.copyOf(rows));
+    List<Classification> out = new ArrayList<>(results.size());
+    for (Object r : results) {
+      out.add((Classification) r);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- raw tensors
+
+  /**
+   * Runs the model on tensors the caller built, with the monitor around the call, and returns
+   * every output. Before native code runs, the tensors are checked against the model's inputs:
+   * a missing input, an input the model does not have, a null, a wrong element type or a wrong
+   * dimension is counted as a schema violation (under REJECT the call throws
+   * {@link SchemaViolationException}), and the call fails with {@link IllegalArgumentException}
+   * (counted as an error) instead of an {@link OrtException} from native code. The schema
+   * checks the first row's values (or the first row holding NaN), which means reading a copy
+   * of each float tensor; the monitor records one call and the first row's prediction.
+   *
+   * <p>Ownership: the caller owns the tensors it passes and closes them (they are never
+   * closed here, on any path). The caller owns the returned result and must close it, which
+   * closes every output in it; if this method throws, no result exists.
+   *
+   * @param tensors one tensor per model input, by input name, with the batch dimension first
+   * @return the result of {@code OrtSession.run}, holding every output; close it
+   * @throws SchemaViolationException under the REJECT policy, if a tensor does not fit
+   * @throws IllegalArgumentException if a tensor is missing, null, extra or does not fit the
+   *     input's element type or dimensions, or the tensors disagree on the batch size
+   * @throws IllegalStateException if the session is closed
+   * @throws OrtException if ONNX Runtime fails, rethrown unchanged
+   */
+  public OrtSession.Result run(Map<String, ? extends OnnxTensor> tensors) throws OrtException {
+    ensureOpen();
+    Objects.requireNonNull(tensors, "tensors");
+    Map<String, Object> standIn = new LinkedHashMap<>();
+    for (Map.Entry<String, ? extends OnnxTensor> e : tensors.entrySet()) {
+      OnnxInput input = inputsByName.get(e.getKey());
+      standIn.put(e.getKey(), input == null ? e.getValue() : input.standIn(e.getValue()));
+    }
+    OrtSession.Result[] result = new OrtSession.Result[1];
+    monitor.executeCheckedFunction(r -> {
+      long t0 = ticker.read();
+      int n = checkTensors(tensors);
+      long t1 = ticker.read();
+      OrtSession.Result res = session.run(tensors);
+      try {
+        long t2 = ticker.read();
+        OnnxOutputs.Rows rows = outputs.read(res, n);
+        Object prediction = outputs.classifies() ? rows.label(0) : (Object) rows.score(0);
+        long t3 = ticker.read();
+        recordStages(t0, t1, t2, t3);
+        result[0] = res;
+        return prediction;
+      } catch (RuntimeException | OrtException e) {
+        res.close();
+        throw e;
+      }
+    }, standIn);
+    return result[0];
+  }
+
+  /** Checks every tensor against its input; returns the batch size. */
+  private int checkTensors(Map<String, ? extends OnnxTensor> tensors) {
+    long n = -1;
+    for (OnnxInput input : inputs) {
+      if (!tensors.containsKey(input.name)) {
+        throw new IllegalArgumentException("input '" + input.name + "': missing");
+      }
+      OnnxTensor tensor = tensors.get(input.name);
+      if (tensor == null) {
+        throw new IllegalArgumentException("input '" + input.name + "': tensor is null");
+      }
+      String problem = input.problem(tensor);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+      long rows = tensor.getInfo().getShape()[0];
+      if (n >= 0 && rows != n) {
+        throw new IllegalArgumentException("input '" + input.name + "' has " + rows
+            + " rows, the others " + n);
+      }
+      n = rows;
+    }
+    if (tensors.size() != inputs.size()) {
+      for (String name : tensors.keySet()) {
+        if (!inputsByName.containsKey(name)) {
+          throw new IllegalArgumentException("the model has no input '" + name + "'; inputs: "
+              + inputsByName.keySet());
+        }
+      }
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("batch of " + n + " rows");
+    }
+    return (int) n;
+  }
+
+  // ---------------------------------------------------------------- close
+
+  /**
    * Closes the ONNX Runtime session. Calling it again does nothing; the monitor stays in its
-   * registry.
+   * registry. Calls after it fail with {@link IllegalStateException}.
    *
    * @throws OrtException if ONNX Runtime fails to release the session
    */
@@ -250,8 +604,23 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     }
   }
 
+  private void ensureScores() {
+    if (outputs.classifies()) {
+      throw new IllegalStateException("model " + monitor.name() + ":" + monitor.version()
+          + (outputs.scoreOutput == null ? " has a label output only"
+              : " has " + outputs.columns + " classes") + "; use classify(row)");
+    }
+  }
+
+  private Classification classification(OnnxOutputs.Rows rows, int r) {
+    int top = rows.top(r);
+    double[] probabilities = rows.probabilities(r);
+    double probability = top < 0 ? Double.NaN : probabilities[top];
+    return new Classification(rows.label(r), probability, probabilities, rows.score(r));
+  }
+
   /** {@link #run(List)} for the batch function, which may not declare OrtException. */
-  private double[] runUnchecked(List<? extends Map<String, ?>> rows) {
+  private OnnxOutputs.Rows runUnchecked(List<? extends Map<String, ?>> rows) {
     try {
       return run(rows);
     } catch (OrtException e) {
@@ -264,11 +633,18 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     throw (E) e;
   }
 
-  private double[] run(List<? extends Map<String, ?>> rows) throws OrtException {
+  private void recordStages(long t0, long t1, long t2, long t3) {
+    monitor.recordStage(INPUT, t1 - t0);
+    monitor.recordStage(INFERENCE, t2 - t1);
+    monitor.recordStage(OUTPUT, t3 - t2);
+  }
+
+  private OnnxOutputs.Rows run(List<? extends Map<String, ?>> rows) throws OrtException {
     int n = rows.size();
     if (n == 0) {
-      return new double[0];
+      return new OnnxOutputs.Rows(0, new double[0], outputs.columns, null);
     }
+    long t0 = ticker.read();
     // every value converted before any tensor exists: a bad row touches no native memory
     Object[] values = new Object[inputs.size()];
     for (int i = 0; i < values.length; i++) {
@@ -280,19 +656,12 @@ public final class MonitoredOnnxSession implements AutoCloseable {
         OnnxInput input = inputs.get(i);
         tensors.put(input.name, input.tensor(env, values[i], n));
       }
-      try (OrtSession.Result result = session.run(tensors, requestedOutputs)) {
-        OnnxValue value = result.get(scoreOutput).orElseThrow(
-            () -> new IllegalStateException("ONNX Runtime returned no '" + scoreOutput + "'"));
-        FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
-        if (buffer.remaining() != n) {
-          throw new IllegalStateException("output '" + scoreOutput + "' holds "
-              + buffer.remaining() + " values for " + n + " rows");
-        }
-        double[] scores = new double[n];
-        for (int i = 0; i < n; i++) {
-          scores[i] = buffer.get(i);
-        }
-        return scores;
+      long t1 = ticker.read();
+      try (OrtSession.Result result = session.run(tensors, outputs.requested)) {
+        long t2 = ticker.read();
+        OnnxOutputs.Rows out = outputs.read(result, n);
+        recordStages(t0, t1, t2, ticker.read());
+        return out;
       }
     } finally {
       for (OnnxTensor tensor : tensors.values()) {
@@ -301,23 +670,84 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets options on ONNX Runtime's session options before the session is created; see
+   * {@link Builder#sessionOptions(OptionsCustomizer)}.
+   */
+  @FunctionalInterface
+  public interface OptionsCustomizer {
+    /**
+     * Sets options.
+     *
+     * @param options the session options about to be used; closed by the caller afterwards
+     * @throws OrtException if ONNX Runtime refuses an option
+     */
+    void customize(OrtSession.SessionOptions options) throws OrtException;
+  }
+
   /** Configures and opens a {@link MonitoredOnnxSession}. Not thread-safe. */
   public static final class Builder {
 
     private final MonitorRegistry registry;
     private final String model;
     private final String version;
+    /** Exactly one of modelFile, bytes and resource is set. */
     private final Path modelFile;
+    private final byte[] bytes;
+    private final String resource;
     private int intraOpThreads;
+    private int interOpThreads;
+    private Baseline baseline;
+    private FeatureSchema<Map<String, ?>> schema;
     private OrtSession.SessionOptions.OptLevel optimization =
         OrtSession.SessionOptions.OptLevel.ALL_OPT;
     private MonitorConfig config;
+    private OptionsCustomizer options;
+    private String scoreOutput;
+    private boolean sigmoid;
+    private String labelOutput;
 
-    private Builder(MonitorRegistry registry, String model, String version, Path modelFile) {
+    private Builder(MonitorRegistry registry, String model, String version, Path modelFile,
+        byte[] bytes, String resource) {
       this.registry = Objects.requireNonNull(registry, "registry");
       this.model = Objects.requireNonNull(model, "model");
       this.version = Objects.requireNonNull(version, "version");
-      this.modelFile = Objects.requireNonNull(modelFile, "modelFile");
+      this.modelFile = modelFile;
+      this.bytes = bytes;
+      this.resource = resource;
+    }
+
+    /** Names where the model comes from, for messages and the monitor's attributes. */
+    private String describeSource() {
+      return modelFile != null ? modelFile.toString()
+          : resource != null ? "classpath:" + resource : "bytes (" + bytes.length + " B)";
+    }
+
+    /** The model's bytes, or null when ONNX Runtime reads {@link #modelFile} itself. */
+    private byte[] modelBytes() {
+      if (bytes != null) {
+        return bytes;
+      }
+      if (resource != null) {
+        String name = resource.startsWith("/") ? resource.substring(1) : resource;
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        InputStream in = context == null ? null : context.getResourceAsStream(name);
+        if (in == null) {
+          in = MonitoredOnnxSession.class.getClassLoader().getResourceAsStream(name);
+        }
+        if (in == null) {
+          throw new IllegalArgumentException("no classpath resource '" + resource + "'");
+        }
+        try (InputStream stream = in) {
+          return stream.readAllBytes();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read classpath resource '" + resource + "'", e);
+        }
+      }
+      if (!Files.isRegularFile(modelFile)) {
+        throw new IllegalArgumentException("not a model file: " + modelFile);
+      }
+      return null;
     }
 
     /**
@@ -336,6 +766,61 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     }
 
     /**
+     * Sets the threads ONNX Runtime uses to run independent operators in parallel (used only
+     * in its parallel execution mode).
+     *
+     * @param threads 1 to 1,024; by default ONNX Runtime chooses
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder interOpThreads(int threads) {
+      if (threads < 1 || threads > 1024) {
+        throw new IllegalArgumentException("interOpThreads must be in [1, 1024]: " + threads);
+      }
+      this.interOpThreads = threads;
+      return this;
+    }
+
+    /**
+     * Sets the training baseline live inputs and predictions are compared with, instead of the
+     * one embedded in the model under {@value MonitoredOnnxSession#BASELINE_KEY} (which is then
+     * ignored). Its prediction profile must be numeric for a model read by its score,
+     * categorical for one that {@linkplain MonitoredOnnxSession#classifies() classifies}.
+     *
+     * @param baseline the baseline; its feature profiles must fit the schema's types
+     * @return this builder
+     * @throws NullPointerException if {@code baseline} is null
+     */
+    public Builder baseline(Baseline baseline) {
+      this.baseline = Objects.requireNonNull(baseline, "baseline");
+      return this;
+    }
+
+    /**
+     * Refines the schema derived from the model's inputs, instead of the refinement embedded
+     * under {@value MonitoredOnnxSession#SCHEMA_KEY} (which is then ignored). Each feature of
+     * {@code refinement} replaces the derived feature of its name, for its bounds, vocabulary,
+     * NaN policy and sensitivity; its ignored keys are accepted unchecked. Derived features it
+     * does not name stay as derived.
+     *
+     * <pre>{@code
+     * .schema(FeatureSchema.forMap()
+     *     .numeric("price", f -> f.range(0, 10_000).sensitive())
+     *     .build())
+     * }</pre>
+     *
+     * @param refinement a map schema naming only model inputs, each with its derived type (or
+     *     {@code integer} for a float input, {@code categorical} for an integer input), required
+     *     and not nullable, vectors with the input's dimension (or none)
+     * @return this builder
+     * @throws NullPointerException if {@code refinement} is null
+     */
+    public Builder schema(FeatureSchema<Map<String, ?>> refinement) {
+      this.schema = Objects.requireNonNull(refinement, "refinement");
+      return this;
+    }
+
+    /**
      * Sets the graph optimisation level.
      *
      * @param level the level; default {@code ALL_OPT}
@@ -344,6 +829,28 @@ public final class MonitoredOnnxSession implements AutoCloseable {
      */
     public Builder optimization(OrtSession.SessionOptions.OptLevel level) {
       this.optimization = Objects.requireNonNull(level, "optimization");
+      return this;
+    }
+
+    /**
+     * Sets anything else on ONNX Runtime's session options, such as an execution provider, the
+     * execution mode or a config entry. It runs after the options this builder sets, so it may
+     * override them; {@link MonitoredOnnxSession#resources()} still reports the threads set on this builder.
+     *
+     * <pre>{@code
+     * .sessionOptions(o -> {
+     *   o.addCUDA(0);                                   // needs onnxruntime_gpu
+     *   o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.PARALLEL);
+     * })
+     * }</pre>
+     *
+     * @param customizer called once, when {@link #open()} creates the session; its exception
+     *     propagates from {@code open()} and nothing is registered
+     * @return this builder
+     * @throws NullPointerException if {@code customizer} is null
+     */
+    public Builder sessionOptions(OptionsCustomizer customizer) {
+      this.options = Objects.requireNonNull(customizer, "customizer");
       return this;
     }
 
@@ -360,11 +867,53 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     }
 
     /**
+     * Names the output read as the score or the class probabilities: a float or double tensor
+     * of shape {@code [N]}, {@code [N, 1]}, {@code [N, 2]} (binary: the score is column 1) or
+     * {@code [N, C]}.
+     *
+     * @param output the output's name; default the first float tensor output
+     * @return this builder
+     * @throws NullPointerException if {@code output} is null
+     */
+    public Builder scoreOutput(String output) {
+      this.scoreOutput = Objects.requireNonNull(output, "output");
+      return this;
+    }
+
+    /**
+     * Applies the logistic function {@code 1 / (1 + exp(-x))} to the score output, for a model
+     * that emits a logit. Not for an output of more than two classes.
+     *
+     * @return this builder
+     */
+    public Builder sigmoid() {
+      this.sigmoid = true;
+      return this;
+    }
+
+    /**
+     * Names the output read as the predicted class: an int64 or string tensor of one value per
+     * row.
+     *
+     * @param output the output's name; default an output named {@code label} or
+     *     {@code output_label}, if the model has one
+     * @return this builder
+     * @throws NullPointerException if {@code output} is null
+     */
+    public Builder labelOutput(String output) {
+      this.labelOutput = Objects.requireNonNull(output, "output");
+      return this;
+    }
+
+    /**
      * Opens the session and registers its monitor.
      *
      * @return the open session; close it when done
      * @throws OrtException if ONNX Runtime cannot load the model
-     * @throws IllegalArgumentException as {@link MonitoredOnnxSession#open}
+     * @throws IllegalArgumentException as {@link MonitoredOnnxSession#open}, or if a named
+     *     output does not exist or cannot be read (a ZipMap, say), the
+     *     embedded baseline or schema is malformed, the schema refinement does not fit the
+     *     model's inputs, or the baseline does not fit the schema
      */
     public MonitoredOnnxSession open() throws OrtException {
       return new MonitoredOnnxSession(this);

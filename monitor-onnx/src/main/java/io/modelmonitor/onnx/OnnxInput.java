@@ -28,12 +28,16 @@ final class OnnxInput {
   private final long[] rowShape;
   /** Values per row: the product of {@link #rowShape}. */
   final int width;
+  /** The model's batch dimension: -1 (or another value below 1) when dynamic, else 1. */
+  private final long batchDimension;
 
-  private OnnxInput(String name, OnnxJavaType type, long[] rowShape, int width) {
+  private OnnxInput(String name, OnnxJavaType type, long[] rowShape, int width,
+      long batchDimension) {
     this.name = name;
     this.type = type;
     this.rowShape = rowShape;
     this.width = width;
+    this.batchDimension = batchDimension;
   }
 
   /** Reads an input's metadata; rejects what a row of named features cannot feed. */
@@ -77,7 +81,7 @@ final class OnnxInput {
         throw new IllegalArgumentException("input '" + name + "' has element type " + info.type
             + "; supported: FLOAT, DOUBLE, INT32, INT64, STRING");
     }
-    return new OnnxInput(name, info.type, rowShape, (int) width);
+    return new OnnxInput(name, info.type, rowShape, (int) width, shape[0]);
   }
 
   /** Declares this input in a map schema. */
@@ -187,6 +191,99 @@ final class OnnxInput {
       default:
         return OnnxTensor.createTensor(env, (String[]) values, shape);
     }
+  }
+
+  /**
+   * Why {@code tensor} cannot feed this input (element type, rank, a static dimension, an empty
+   * batch), or null if it can. Reads metadata only.
+   */
+  String problem(OnnxTensor tensor) {
+    TensorInfo info = tensor.getInfo();
+    long[] shape = info.getShape();
+    if (info.type != type) {
+      return "input '" + name + "' expects element type " + type + ", got " + info.type;
+    }
+    boolean fits = shape.length == rowShape.length + 1 && shape[0] >= 1
+        && (batchDimension < 1 || shape[0] == batchDimension);
+    for (int i = 0; fits && i < rowShape.length; i++) {
+      fits = shape[i + 1] == rowShape[i];
+    }
+    if (!fits) {
+      long[] expected = new long[rowShape.length + 1];
+      expected[0] = batchDimension;
+      System.arraycopy(rowShape, 0, expected, 1, rowShape.length);
+      return "input '" + name + "' expects shape " + Arrays.toString(expected)
+          + " (-1: any batch size), got " + Arrays.toString(shape);
+    }
+    return null;
+  }
+
+  /**
+   * What the schema checks for a raw tensor given for this input: null for null; for a tensor
+   * that fits, the first row's value (or the first not-a-number value, so NaN is counted); for
+   * a vector of the wrong length, an array of that length (a dimension violation); for
+   * anything else an object of no feature type (a type mismatch). Reads (copies) the tensor's
+   * values only when it fits.
+   */
+  Object standIn(Object value) throws OrtException {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof OnnxTensor)) {
+      return value;
+    }
+    OnnxTensor tensor = (OnnxTensor) value;
+    TensorInfo info = tensor.getInfo();
+    if (problem(tensor) != null) {
+      long[] shape = info.getShape();
+      if (width > 1 && info.type == type && shape.length == 2 && shape[0] >= 1 && shape[1] >= 0
+          && shape[1] < Integer.MAX_VALUE) {
+        return new float[(int) shape[1]];
+      }
+      return info;
+    }
+    switch (type) {
+      case FLOAT: {
+        FloatBuffer b = tensor.getFloatBuffer();
+        int row = firstNanRow(b.remaining(), i -> Float.isNaN(b.get(i)));
+        if (width == 1) {
+          return b.get(row);
+        }
+        float[] v = new float[width];
+        b.position(row * width);
+        b.get(v);
+        return v;
+      }
+      case DOUBLE: {
+        DoubleBuffer b = tensor.getDoubleBuffer();
+        int row = firstNanRow(b.remaining(), i -> Double.isNaN(b.get(i)));
+        if (width == 1) {
+          return b.get(row);
+        }
+        double[] v = new double[width];
+        b.position(row * width);
+        b.get(v);
+        return v;
+      }
+      case INT32:
+        return tensor.getIntBuffer().get(0);
+      case INT64:
+        return tensor.getLongBuffer().get(0);
+      default: {
+        Object v = tensor.getValue();
+        return v instanceof String[][] ? ((String[][]) v)[0][0] : ((String[]) v)[0];
+      }
+    }
+  }
+
+  /** The row of the first value that is NaN, or 0. */
+  private int firstNanRow(int values, java.util.function.IntPredicate isNan) {
+    for (int i = 0; i < values; i++) {
+      if (isNan.test(i)) {
+        return i / width;
+      }
+    }
+    return 0;
   }
 
   private Object value(List<? extends Map<String, ?>> rows, int r) {

@@ -262,4 +262,33 @@ class MonitoredOnnxSessionTest {
       assertThat(ctr.monitor().snapshot().totalOutcomes().success()).isEqualTo(1);
     }
   }
+
+  @Test
+  void sessionOptions_customizerRunsOnTheOptionsUsed_andItsFailureRegistersNothing()
+      throws Exception {
+    try (MonitorRegistry registry = MonitorRegistry.builder().build()) {
+      List<OrtSession.SessionOptions> seen = new java.util.ArrayList<>();
+      try (MonitoredOnnxSession ctr = MonitoredOnnxSession.builder(registry, "ctr", "v1",
+              model("ctr_logreg.onnx"))
+          .intraOpThreads(1)
+          .sessionOptions(o -> {
+            seen.add(o);
+            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            o.addCPU(true);
+          })
+          .open()) {
+        assertThat(seen).hasSize(1);
+        assertThat(ctr.score(ctrRow(10.0, 0.1, 2))).isEqualTo((double) plainCtrRun(10f, 0.1f, 2f));
+      }
+
+      OrtException refused = new OrtException("no such provider");
+      assertThatThrownBy(() -> MonitoredOnnxSession.builder(registry, "other", "v1",
+              model("ctr_logreg.onnx"))
+          .sessionOptions(o -> {
+            throw refused;
+          })
+          .open()).isSameAs(refused);
+      assertThat(registry.find("other")).isEmpty();
+    }
+  }
 }
