@@ -121,7 +121,7 @@ final class Scenario {
             .above(0.1).clearBelow(0.08).forDuration(pending).keepFiringFor(pending)
             .minSamples(50)
             .description("{model} p99 latency is {value}s (threshold {threshold}s)").build(),
-        AlertRule.builder("ModelInvalidInputs").signal(invalidRowRate())
+        AlertRule.builder("ModelInvalidInputs").signal(Signals.invalidInputRate())
             .models(ctr, rec).above(0.05).clearBelow(0.02).forDuration(pending)
             .keepFiringFor(pending).minSamples(50)
             .description("{value} of {model}'s inputs break its schema (threshold "
@@ -155,23 +155,6 @@ final class Scenario {
     return Signals.of("auc_rolling", s -> s.rollingQuality() == null ? 0
         : s.rollingQuality().auc(), s -> s.rollingQuality() == null
         || s.rollingQuality().aucPairs() == 0 ? 0 : s.rollingQuality().labelled());
-  }
-
-  /**
-   * The share of scored rows with a schema violation. {@code Signals.invalidInputRate()} divides
-   * by calls, and a batch call counts the violations of each of its rows, so for a batch model
-   * it is rows per call, not a share; this signal divides by rows.
-   */
-  static io.modelmonitor.alert.Signal invalidRowRate() {
-    return Signals.of("invalid_row_rate", s -> {
-      long rows = rows(s);
-      return rows == 0 ? 0 : (double) s.windowViolations().invalidInputs() / rows;
-    }, Scenario::rows);
-  }
-
-  private static long rows(ModelSnapshot s) {
-    return s.windowBatches().items() + s.windowOutcomes().completed()
-        - s.windowBatches().batches();
   }
 
   /**
