@@ -34,8 +34,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * input of one value per row is {@code numeric}, an int32 or int64 input {@code integer}, a
  * string input {@code categorical}, and a float or double input of {@code k > 1} values per row
  * (shape {@code [N, k]}) a {@code vector} of dimension {@code k}. Every input must have the batch
- * dimension first (dynamic or 1) and static dimensions after it. A model is opened from a file,
- * from bytes or from a classpath resource.
+ * dimension first (dynamic or 1) and static dimensions after it. A model whose batch dimension
+ * is fixed at 1 ({@code [1, ...]}, as exporters trace a model with one example) is fed the rows
+ * of a batch ({@link #scoreBatch(List)}, {@link #classifyBatch(List)}) one at a time: one run per
+ * row, recorded as one batch call whose stage timings sum over the runs. A model is opened from a
+ * file, from bytes or from a classpath resource.
  *
  * <pre>{@code
  * try (MonitoredOnnxSession ctr = MonitoredOnnxSession.open(registry, "ctr", "v3", modelFile)) {
@@ -111,6 +114,8 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   private final Ticker ticker;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final OnnxResources resources;
+  /** Whether an input has a fixed batch of 1: batches then run one row at a time. */
+  private final boolean fixedBatch;
 
   private MonitoredOnnxSession(Builder b) throws OrtException {
     env = OrtEnvironment.getEnvironment();
@@ -153,6 +158,7 @@ public final class MonitoredOnnxSession implements AutoCloseable {
         inputs.add(input);
         inputsByName.put(input.name, input);
       }
+      fixedBatch = inputs.stream().anyMatch(OnnxInput::fixedBatch);
       schema = SchemaRefinement.apply(schemaBuilder.build(),
           b.schema != null ? b.schema : metadata.schema, source);
       Baseline baseline = b.baseline != null ? b.baseline : metadata.baseline;
@@ -415,9 +421,10 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   }
 
   /**
-   * Scores rows in one run: each input becomes a tensor of shape {@code [rows.size(), ...]}.
-   * Recorded as one batch call (its size included); each row's score is recorded in the
-   * prediction distribution. An empty list is recorded but never reaches ONNX Runtime.
+   * Scores rows in one run: each input becomes a tensor of shape {@code [rows.size(), ...]}
+   * (for a model of a fixed batch of 1, one run per row). Recorded as one batch call (its size
+   * included); each row's score is recorded in the prediction distribution. An empty list is
+   * recorded but never reaches ONNX Runtime.
    *
    * @param rows the rows, each as for {@link #score(Map)}
    * @return one score per row, in order
@@ -463,8 +470,8 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   }
 
   /**
-   * Classifies rows in one run, recorded as one batch call; each row's prediction is recorded
-   * in the prediction distribution.
+   * Classifies rows in one run (for a model of a fixed batch of 1, one run per row), recorded as
+   * one batch call; each row's prediction is recorded in the prediction distribution.
    *
    * @param rows the rows, each as for {@link #classify(Map)}
    * @return one classification per row, in order
@@ -650,6 +657,37 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     for (int i = 0; i < values.length; i++) {
       values[i] = inputs.get(i).convert(rows);
     }
+    if (!fixedBatch || n == 1) {
+      return runTensors(values, n, t0);
+    }
+    // a model of batch size 1 is fed its rows one at a time; the stages sum over the runs
+    OnnxOutputs.Rows[] parts = new OnnxOutputs.Rows[n];
+    long[] sums = new long[STAGES.length];
+    for (int r = 0; r < n; r++) {
+      long start = r == 0 ? t0 : ticker.read();
+      Object[] row = new Object[values.length];
+      for (int i = 0; i < row.length; i++) {
+        row[i] = inputs.get(i).row(values[i], r);
+      }
+      parts[r] = runTensors(row, 1, start, sums);
+    }
+    for (int stage = 0; stage < sums.length; stage++) {
+      monitor.recordStage(stage, sums[stage]);
+    }
+    return OnnxOutputs.Rows.concat(parts, outputs.columns);
+  }
+
+  /** One run of converted values of {@code n} rows, its stages recorded. */
+  private OnnxOutputs.Rows runTensors(Object[] values, int n, long t0) throws OrtException {
+    return runTensors(values, n, t0, null);
+  }
+
+  /**
+   * One run of converted values of {@code n} rows; its stage nanos are added to {@code sums},
+   * or recorded when {@code sums} is null.
+   */
+  private OnnxOutputs.Rows runTensors(Object[] values, int n, long t0, long[] sums)
+      throws OrtException {
     Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
     try {
       for (int i = 0; i < values.length; i++) {
@@ -660,7 +698,14 @@ public final class MonitoredOnnxSession implements AutoCloseable {
       try (OrtSession.Result result = session.run(tensors, outputs.requested)) {
         long t2 = ticker.read();
         OnnxOutputs.Rows out = outputs.read(result, n);
-        recordStages(t0, t1, t2, ticker.read());
+        long t3 = ticker.read();
+        if (sums == null) {
+          recordStages(t0, t1, t2, t3);
+        } else {
+          sums[INPUT] += t1 - t0;
+          sums[INFERENCE] += t2 - t1;
+          sums[OUTPUT] += t3 - t2;
+        }
         return out;
       }
     } finally {
@@ -882,7 +927,9 @@ public final class MonitoredOnnxSession implements AutoCloseable {
 
     /**
      * Applies the logistic function {@code 1 / (1 + exp(-x))} to the score output, for a model
-     * that emits a logit. Not for an output of more than two classes.
+     * that emits a logit. Only for a score output of one value per row ({@code [N]} or
+     * {@code [N, 1]}): {@link #open()} refuses it for class probabilities ({@code [N, 2]} or
+     * more), whose columns are not logits.
      *
      * @return this builder
      */
@@ -911,7 +958,8 @@ public final class MonitoredOnnxSession implements AutoCloseable {
      * @return the open session; close it when done
      * @throws OrtException if ONNX Runtime cannot load the model
      * @throws IllegalArgumentException as {@link MonitoredOnnxSession#open}, or if a named
-     *     output does not exist or cannot be read (a ZipMap, say), the
+     *     output does not exist or cannot be read (a ZipMap, say), {@link #sigmoid()} is set
+     *     for a score output of more than one value per row, the
      *     embedded baseline or schema is malformed, the schema refinement does not fit the
      *     model's inputs, or the baseline does not fit the schema
      */
