@@ -181,8 +181,9 @@ public final class MetricNames {
   /**
    * How a challenger's scores differ from the champion's on the same rows, tagged
    * {@link #TAG_CHALLENGER} and {@link #TAG_STATISTIC}: {@code mean_abs_diff},
-   * {@code exceed_share} (share of rows whose difference exceeds the tolerance),
-   * {@code top_k_overlap}.
+   * {@code exceed_share} (share of rows that disagree: difference beyond the tolerance, or NaN
+   * on one side only), {@code top_k_overlap}, {@code nan_share} (share of rows with NaN on
+   * either side).
    */
   public static final String SHADOW_DISAGREEMENT = "model.shadow.disagreement";
 

@@ -24,7 +24,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An ONNX Runtime session whose every scoring call runs through a {@link ModelMonitor}.
@@ -85,9 +90,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safe: ONNX Runtime sessions may be run concurrently. Every tensor and result a call
  * creates is closed before it returns, on every path, except the result {@link #run(Map)} hands
- * to its caller. Do not close the session while calls are in flight.
+ * to its caller. {@link #close()} waits for calls in flight: native memory is never freed under
+ * a running call.
  */
 public final class MonitoredOnnxSession implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MonitoredOnnxSession.class);
+
+  /** How long close() waits for calls in flight before leaving the release to the last one. */
+  private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** Stage indexes in the monitor, in {@link #STAGES} order. */
   private static final int INPUT = 0;
@@ -113,6 +124,9 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   private final ModelMonitor<Map<String, ?>, Object> monitor;
   private final Ticker ticker;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Calls between {@link #enter()} and {@link #leave()}; see {@link #close()}. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicBoolean released = new AtomicBoolean();
   private final OnnxResources resources;
   /** Whether an input has a fixed batch of 1: batches then run one row at a time. */
   private final boolean fixedBatch;
@@ -415,9 +429,13 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    * @throws OrtException if ONNX Runtime fails, rethrown unchanged
    */
   public double score(Map<String, ?> row) throws OrtException {
-    ensureOpen();
-    ensureScores();
-    return (Double) monitor.executeCheckedFunction(r -> run(List.of(r)).score(0), row);
+    enter();
+    try {
+      ensureScores();
+      return (Double) monitor.executeCheckedFunction(r -> run(List.of(r)).score(0), row);
+    } finally {
+      leave();
+    }
   }
 
   /**
@@ -435,21 +453,25 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    * @throws OrtException if ONNX Runtime fails, rethrown unchanged
    */
   public double[] scoreBatch(List<? extends Map<String, ?>> rows) throws OrtException {
-    ensureOpen();
-    ensureScores();
-    List<Object> scores = monitor.executeBatch(batch -> {
-      OnnxOutputs.Rows out = runUnchecked(batch);
-      List<Object> boxed = new ArrayList<>(out.n);
-      for (int i = 0; i < out.n; i++) {
-        boxed.add(out.score(i));
+    enter();
+    try {
+      ensureScores();
+      List<Object> scores = monitor.executeBatch(batch -> {
+        OnnxOutputs.Rows out = runUnchecked(batch);
+        List<Object> boxed = new ArrayList<>(out.n);
+        for (int i = 0; i < out.n; i++) {
+          boxed.add(out.score(i));
+        }
+        return boxed;
+      }, List.copyOf(rows));
+      double[] out = new double[scores.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (Double) scores.get(i);
       }
-      return boxed;
-    }, List.copyOf(rows));
-    double[] out = new double[scores.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (Double) scores.get(i);
+      return out;
+    } finally {
+      leave();
     }
-    return out;
   }
 
   /**
@@ -464,9 +486,13 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    * @throws OrtException if ONNX Runtime fails, rethrown unchanged
    */
   public Classification classify(Map<String, ?> row) throws OrtException {
-    ensureOpen();
-    return (Classification) monitor.executeCheckedFunction(
-        r -> classification(run(List.of(r)), 0), row);
+    enter();
+    try {
+      return (Classification) monitor.executeCheckedFunction(
+          r -> classification(run(List.of(r)), 0), row);
+    } finally {
+      leave();
+    }
   }
 
   /**
@@ -483,20 +509,24 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    */
   public List<Classification> classifyBatch(List<? extends Map<String, ?>> rows)
       throws OrtException {
-    ensureOpen();
-    List<Object> results = monitor.executeBatch(batch -> {
-      OnnxOutputs.Rows out = runUnchecked(batch);
-      List<Object> list = new ArrayList<>(out.n);
-      for (int i = 0; i < out.n; i++) {
-        list.add(classification(out, i));
+    enter();
+    try {
+      List<Object> results = monitor.executeBatch(batch -> {
+        OnnxOutputs.Rows out = runUnchecked(batch);
+        List<Object> list = new ArrayList<>(out.n);
+        for (int i = 0; i < out.n; i++) {
+          list.add(classification(out, i));
+        }
+        return list;
+      }, List.copyOf(rows));
+      List<Classification> out = new ArrayList<>(results.size());
+      for (Object r : results) {
+        out.add((Classification) r);
       }
-      return list;
-    }, List.copyOf(rows));
-    List<Classification> out = new ArrayList<>(results.size());
-    for (Object r : results) {
-      out.add((Classification) r);
+      return out;
+    } finally {
+      leave();
     }
-    return out;
   }
 
   // ---------------------------------------------------------------- raw tensors
@@ -524,33 +554,37 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    * @throws OrtException if ONNX Runtime fails, rethrown unchanged
    */
   public OrtSession.Result run(Map<String, ? extends OnnxTensor> tensors) throws OrtException {
-    ensureOpen();
-    Objects.requireNonNull(tensors, "tensors");
-    Map<String, Object> standIn = new LinkedHashMap<>();
-    for (Map.Entry<String, ? extends OnnxTensor> e : tensors.entrySet()) {
-      OnnxInput input = inputsByName.get(e.getKey());
-      standIn.put(e.getKey(), input == null ? e.getValue() : input.standIn(e.getValue()));
-    }
-    OrtSession.Result[] result = new OrtSession.Result[1];
-    monitor.executeCheckedFunction(r -> {
-      long t0 = ticker.read();
-      int n = checkTensors(tensors);
-      long t1 = ticker.read();
-      OrtSession.Result res = session.run(tensors);
-      try {
-        long t2 = ticker.read();
-        OnnxOutputs.Rows rows = outputs.read(res, n);
-        Object prediction = outputs.classifies() ? rows.label(0) : (Object) rows.score(0);
-        long t3 = ticker.read();
-        recordStages(t0, t1, t2, t3);
-        result[0] = res;
-        return prediction;
-      } catch (RuntimeException | OrtException e) {
-        res.close();
-        throw e;
+    enter();
+    try {
+      Objects.requireNonNull(tensors, "tensors");
+      Map<String, Object> standIn = new LinkedHashMap<>();
+      for (Map.Entry<String, ? extends OnnxTensor> e : tensors.entrySet()) {
+        OnnxInput input = inputsByName.get(e.getKey());
+        standIn.put(e.getKey(), input == null ? e.getValue() : input.standIn(e.getValue()));
       }
-    }, standIn);
-    return result[0];
+      OrtSession.Result[] result = new OrtSession.Result[1];
+      monitor.executeCheckedFunction(r -> {
+        long t0 = ticker.read();
+        int n = checkTensors(tensors);
+        long t1 = ticker.read();
+        OrtSession.Result res = session.run(tensors);
+        try {
+          long t2 = ticker.read();
+          OnnxOutputs.Rows rows = outputs.read(res, n);
+          Object prediction = outputs.classifies() ? rows.label(0) : (Object) rows.score(0);
+          long t3 = ticker.read();
+          recordStages(t0, t1, t2, t3);
+          result[0] = res;
+          return prediction;
+        } catch (RuntimeException | OrtException e) {
+          res.close();
+          throw e;
+        }
+      }, standIn);
+      return result[0];
+    } finally {
+      leave();
+    }
   }
 
   /** Checks every tensor against its input; returns the batch size. */
@@ -592,22 +626,60 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   // ---------------------------------------------------------------- close
 
   /**
-   * Closes the ONNX Runtime session. Calling it again does nothing; the monitor stays in its
-   * registry. Calls after it fail with {@link IllegalStateException}.
+   * Closes the ONNX Runtime session without freeing its native memory under a running call:
+   * calls that start afterwards fail with {@link IllegalStateException}, and close waits for
+   * the calls in flight to finish. If some still run after 5 seconds (a model stuck in native
+   * code), close returns with a warning logged and the last of them closes the session as it
+   * finishes. Calling it again does nothing; the monitor stays in its registry.
    *
-   * @throws OrtException if ONNX Runtime fails to release the session
+   * @throws OrtException if ONNX Runtime fails to release the session (when close releases it)
    */
   @Override
   public void close() throws OrtException {
-    if (closed.compareAndSet(false, true)) {
-      session.close();
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+    while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(100_000); // calls are rare at close: 0.1 ms polls, no lock on calls
+    }
+    if (inFlight.get() > 0) {
+      LOG.warn("session of {}:{} closed with {} calls still running; the last one releases it",
+          monitor.name(), monitor.version(), inFlight.get());
+      return;
+    }
+    release();
+  }
+
+  /**
+   * Admits a call: one atomic increment, then the closed check. close() sets closed before it
+   * reads the count, so a call either sees closed or is counted before close looks.
+   */
+  private void enter() {
+    inFlight.incrementAndGet();
+    if (closed.get()) {
+      leave();
+      throw new IllegalStateException("session of " + monitor.name() + ":" + monitor.version()
+          + " is closed");
     }
   }
 
-  private void ensureOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("session of " + monitor.name() + ":" + monitor.version()
-          + " is closed");
+  /** Ends a call; the last call out of a closed session releases it if close() did not. */
+  private void leave() {
+    if (inFlight.decrementAndGet() == 0 && closed.get()) {
+      try {
+        release();
+      } catch (OrtException e) {
+        LOG.warn("session of {}:{}: releasing it after its last call failed", monitor.name(),
+            monitor.version(), e);
+      }
+    }
+  }
+
+  /** Closes the native session once, whoever gets here first. */
+  private void release() throws OrtException {
+    if (released.compareAndSet(false, true)) {
+      session.close();
     }
   }
 
