@@ -83,7 +83,7 @@ import org.slf4j.LoggerFactory;
  * {@link FeatureSchema#toJson()}, shape {@code map}) refines the derived schema: bounds,
  * vocabularies, sensitivity, ignored keys. {@code tools/embed_onnx_metadata.py} embeds both.
  * A baseline or schema given to the {@link Builder} wins over the embedded one, which is then
- * not used at all. Producer, graph, domain and version become the labels of the monitor's
+ * not even parsed (so a malformed embedded document can be overridden). Producer, graph, domain and version become the labels of the monitor's
  * {@link io.modelmonitor.ModelInfo} (exported as {@code model_info}); descriptions and the other
  * custom metadata its attributes (snapshot and JSON only); the cost of loading
  * ({@link #resources()}) its measurements.
@@ -173,9 +173,10 @@ public final class MonitoredOnnxSession implements AutoCloseable {
         inputsByName.put(input.name, input);
       }
       fixedBatch = inputs.stream().anyMatch(OnnxInput::fixedBatch);
+      // an embedded document the builder overrides is never parsed: it may be malformed
+      Baseline baseline = b.baseline != null ? b.baseline : metadata.baseline();
       schema = SchemaRefinement.apply(schemaBuilder.build(),
-          b.schema != null ? b.schema : metadata.schema, source);
-      Baseline baseline = b.baseline != null ? b.baseline : metadata.baseline;
+          b.schema != null ? b.schema : metadata.schema(), source);
       outputs = OnnxOutputs.choose(session.getOutputInfo(), b.scoreOutput, b.sigmoid,
           b.labelOutput);
       MonitorRegistry.MonitorBuilder<Map<String, ?>, Object> monitorBuilder = b.registry
@@ -185,8 +186,8 @@ public final class MonitoredOnnxSession implements AutoCloseable {
               ? PredictionSpec.label(MonitoredOnnxSession::labelOf)
               : PredictionSpec.score(MonitoredOnnxSession::scoreOf))
           .stages(STAGES)
-          .info(metadata.info(resources, source(b.baseline, metadata.baseline),
-              source(b.schema, metadata.schema)));
+          .info(metadata.info(resources, source(b.baseline, metadata.hasBaseline()),
+              source(b.schema, metadata.hasSchema())));
       if (baseline != null) {
         monitorBuilder.baseline(baseline);
       }
@@ -232,8 +233,8 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   }
 
   /** Where a baseline or schema came from, for the attributes. */
-  private static String source(Object explicit, Object embedded) {
-    return explicit != null ? "builder" : embedded != null ? "embedded" : "none";
+  private static String source(Object explicit, boolean embedded) {
+    return explicit != null ? "builder" : embedded ? "embedded" : "none";
   }
 
   /** The label the monitor records: a classification's label, else the value itself. */
