@@ -115,7 +115,7 @@ final class OnnxMetadata {
             "Time ONNX Runtime took to load the model and create its session",
             r.loadTime().toNanos() / 1e9)
         .measurement(MetricNames.ONNX_SIZE, "bytes", "Size of the ONNX model as loaded",
-            r.sizeBytes())
+            known(r.sizeBytes(), r.sizeBytes() >= 0))
         .measurement(MetricNames.ONNX_MEMORY_FOOTPRINT, "bytes",
             "Growth of the process's resident memory while the model loaded (an estimate)",
             known(r.footprintBytes(), r.residentBytesBefore() >= 0
@@ -123,11 +123,11 @@ final class OnnxMetadata {
         .measurement(MetricNames.ONNX_MEMORY_RESIDENT, "bytes",
             "Resident memory of the process around loading the model",
             known(r.residentBytesBefore(), r.residentBytesBefore() >= 0),
-            MetricNames.TAG_STAGE, "before_load")
+            MetricNames.TAG_PHASE, "before_load")
         .measurement(MetricNames.ONNX_MEMORY_RESIDENT, "bytes",
             "Resident memory of the process around loading the model",
             known(r.residentBytesAfter(), r.residentBytesAfter() >= 0),
-            MetricNames.TAG_STAGE, "after_load")
+            MetricNames.TAG_PHASE, "after_load")
         .measurement(MetricNames.ONNX_THREADS, null,
             "Threads the ONNX Runtime session was configured with (0 = its default)",
             r.intraOpThreads(), MetricNames.TAG_KIND, "intra_op")
