@@ -18,8 +18,12 @@ import java.util.TreeMap;
 
 /**
  * Turns the JMH JSON results of {@code run.sh} and the footprint JSON into the results section
- * of {@code benchmarks/README.md} (between {@value #BEGIN} and {@value #END}): the table, the
- * goals of issue 11 with the measured values, the machine, the JDK, the date and the tier.
+ * of {@code benchmarks/README.md} (between {@value #BEGIN} and {@value #END}): the tables (one
+ * and two threads, and the schema check alone when it ran), the footprint with a computed worst
+ * case, the goals of issue 11 with the measured values, the machine, the JDK, the date and the
+ * tier. The quick tier is labelled indicative; rows still trending are marked
+ * {@value #UNSTEADY}; a goal whose denominator is not positive or lies within the error is "not
+ * measurable", one whose rows are missing "not measured".
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.modelmonitor.benchmarks.ResultsReadme TIER
  * README.md FOOTPRINT.json JMH.json...}. Nothing in the table is typed by hand.
