@@ -39,8 +39,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * ({@code Scope.Benchmark}), so a two-thread run records into one monitor, one timer, one
  * histogram. Each library runs as it would in production: Micrometer on a
  * {@code PrometheusMeterRegistry}, client_java on a {@code PrometheusRegistry} (every
- * {@code Histogram} built {@code withoutExemplars()}, since opentelemetry-api on the classpath
- * would switch on exemplar sampling), OpenTelemetry with
+ * {@code Histogram} built {@code withoutExemplars()}: with opentelemetry-api on the classpath
+ * client_java would sample exemplars through an OpenTelemetry span context), OpenTelemetry with
  * an {@code SdkMeterProvider} and a periodic reader (so recording is not a no-op), ModelMonitor
  * with its reporter thread closing a window every 10 seconds.
  */
@@ -92,8 +92,8 @@ public class Instruments {
 
     dropwizardTimer = new MetricRegistry().timer("model.latency");
 
-    // withoutExemplars(): opentelemetry-api is on this jar's classpath, so client_java's tracer
-    // initializer would otherwise sample exemplars from the (invalid) current span on every call
+    // withoutExemplars(): opentelemetry-api is on this jar's classpath, with which client_java's
+    // tracer initializer switches to an OpenTelemetry span context for exemplar sampling
     PrometheusRegistry prometheus = new PrometheusRegistry();
     prometheusHistogram = Histogram.builder().name("model_latency_seconds").withoutExemplars()
         .register(prometheus);
