@@ -14,10 +14,26 @@ Usage:
         --baseline ctr-v7.baseline.json --schema ctr-v7.schema.json \\
         --set training_run=2026-11-20 --out model.monitored.onnx
 
-Without --out the model is rewritten in place. Existing keys are replaced, others kept. Each JSON
-file must parse and declare the right "format" and "version" 1, so a broken file fails here, at
-build time, not when the service opens the model. --remove KEY deletes a key; --list prints the
-model's metadata and exits.
+Without --out the model is rewritten in place. Existing keys are replaced, others kept.
+--remove KEY deletes a key; --list prints the model's metadata and exits.
+
+What is checked before anything is written (a failure exits non-zero, the model untouched): each
+file parses as JSON and its top level has the shape the Java readers (Baseline.fromJson,
+FeatureSchema.fromJson) require of it:
+
+    baseline  an object with only the keys format, version, metadata, features, prediction,
+              preprocessing, metrics, calibration; "format": "modelmonitor-baseline";
+              "version": 1 (an integer); "features" an object whose every value is an object
+              with "type" numeric, categorical or vector; "prediction", if present, such an
+              object; "metadata" an object of strings; "metrics" an object of numbers;
+              "preprocessing" and "calibration" objects of objects
+    schema    an object with only the keys format, version, shape, record, ignored, features;
+              "format": "modelmonitor-feature-schema"; "version": 1 (an integer);
+              "shape": "map"; "ignored", if present, a list of distinct strings; "features" a
+              list of objects, each with a string "name" (distinct) and a string "type"
+
+The contents of profiles and features (bins, shares, bounds, vocabularies, types' options) are
+not checked here; the session checks them when it opens the model, and fails naming the key.
 
 Needs Debian's python3-onnx.
 """
@@ -33,8 +49,89 @@ SCHEMA_KEY = "modelmonitor.schema"
 FORMATS = {BASELINE_KEY: "modelmonitor-baseline", SCHEMA_KEY: "modelmonitor-feature-schema"}
 
 
+BASELINE_KEYS = {"format", "version", "metadata", "features", "prediction", "preprocessing",
+                 "metrics", "calibration"}
+SCHEMA_KEYS = {"format", "version", "shape", "record", "ignored", "features"}
+PROFILE_TYPES = ("numeric", "categorical", "vector")
+
+
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def check_profile(where, profile):
+    if not isinstance(profile, dict):
+        return f"{where}: expected a profile object, got {profile!r}"
+    if profile.get("type") not in PROFILE_TYPES:
+        return f"{where}.type: expected one of {', '.join(PROFILE_TYPES)}, " \
+               f"got {profile.get('type')!r}"
+    return None
+
+
+def check_objects(doc, key, check):
+    """Checks that doc[key], if present, is an object and each value passes check."""
+    value = doc.get(key)
+    if value is None and key not in doc:
+        return None
+    if not isinstance(value, dict):
+        return f"{key}: expected an object, got {value!r}"
+    for name, item in value.items():
+        problem = check(f"{key}.{name}", item)
+        if problem:
+            return problem
+    return None
+
+
+def baseline_problem(doc):
+    """The first structural problem of a baseline document's top level, or None."""
+    if "features" not in doc:
+        return "features: missing (an object of feature profiles, possibly empty)"
+    for key, check in (
+            ("features", check_profile),
+            ("metadata", lambda w, v: None if isinstance(v, str)
+                else f"{w}: expected a string, got {v!r}"),
+            ("metrics", lambda w, v: None if is_number(v)
+                else f"{w}: expected a number, got {v!r}"),
+            ("preprocessing", lambda w, v: None if isinstance(v, dict)
+                else f"{w}: expected an object, got {v!r}"),
+            ("calibration", lambda w, v: None if isinstance(v, dict)
+                else f"{w}: expected an object, got {v!r}")):
+        problem = check_objects(doc, key, check)
+        if problem:
+            return problem
+    if "prediction" in doc:
+        return check_profile("prediction", doc["prediction"])
+    return None
+
+
+def schema_problem(doc):
+    """The first structural problem of a feature-schema document's top level, or None."""
+    if doc.get("shape") != "map":
+        return f"shape: an ONNX model's schema has shape \"map\", got {doc.get('shape')!r}"
+    if "ignored" in doc:
+        ignored = doc["ignored"]
+        if not isinstance(ignored, list) or not all(isinstance(k, str) for k in ignored):
+            return f"ignored: expected a list of strings, got {ignored!r}"
+        if len(set(ignored)) != len(ignored):
+            return f"ignored: expected distinct names, got {ignored!r}"
+    features = doc.get("features")
+    if not isinstance(features, list):
+        return f"features: expected a list of features, got {features!r}"
+    names = set()
+    for i, feature in enumerate(features):
+        if not isinstance(feature, dict):
+            return f"features[{i}]: expected an object, got {feature!r}"
+        for field in ("name", "type"):
+            if not isinstance(feature.get(field), str):
+                return f"features[{i}].{field}: expected a string, got {feature.get(field)!r}"
+        if feature["name"] in names:
+            return f"features[{i}].name: duplicate feature {feature['name']!r}"
+        names.add(feature["name"])
+    return None
+
+
 def document(path, key):
-    """Reads a JSON file, checks its format and version, returns it compacted."""
+    """Reads a JSON file, checks its top level as described above, returns it compacted."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     try:
@@ -43,11 +140,17 @@ def document(path, key):
         raise SystemExit(f"{path}: not valid JSON: {e}")
     if not isinstance(doc, dict) or doc.get("format") != FORMATS[key]:
         raise SystemExit(f"{path}: expected a document with \"format\": \"{FORMATS[key]}\"")
-    if doc.get("version") != 1:
-        raise SystemExit(f"{path}: expected \"version\": 1, got {doc.get('version')!r}")
-    if key == SCHEMA_KEY and doc.get("shape", "map") != "map":
-        raise SystemExit(f"{path}: an ONNX model's schema has shape \"map\", "
-                         f"not {doc.get('shape')!r}")
+    version = doc.get("version")
+    if version != 1 or isinstance(version, bool):
+        raise SystemExit(f"{path}: expected \"version\": 1, got {version!r}")
+    allowed = BASELINE_KEYS if key == BASELINE_KEY else SCHEMA_KEYS
+    unknown = sorted(set(doc) - allowed)
+    if unknown:
+        raise SystemExit(f"{path}: unknown top-level keys {unknown}; allowed: "
+                         f"{', '.join(sorted(allowed))}")
+    problem = baseline_problem(doc) if key == BASELINE_KEY else schema_problem(doc)
+    if problem:
+        raise SystemExit(f"{path}: {problem}")
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -33,6 +33,9 @@ MULTI_CLASSES = ["cat", "dog", "bird"]
 MIXED_WEIGHTS = [0.1, 0.01, 0.5, -0.5, 0.25, -0.25]
 MIXED_BIAS = -0.3
 
+# gather_lookup: score = TABLE[bucket]; a bucket outside [0, 3) fails inside ONNX Runtime
+GATHER_TABLE = [0.1, 0.5, 0.9]
+
 
 def column(name, elem=TensorProto.FLOAT, width=1):
     return helper.make_tensor_value_info(name, elem, ["N", width])
@@ -153,9 +156,35 @@ def zipmap_classifier():
     save(graph, "zipmap_classifier.onnx", extra_opsets=[("ai.onnx.ml", 1)])
 
 
+def fixed_batch():
+    """ctr_logreg with a fixed batch of 1: every input and output is [1, 1], as exporters emit
+    a model traced with one example row."""
+    nodes, inits = linear_sigmoid(["price", "ctr_7d", "position"], CTR_WEIGHTS, CTR_BIAS,
+                                  "probability")
+    def one(name):
+        return helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, 1])
+    graph = helper.make_graph(
+        nodes, "fixed_batch", [one("price"), one("ctr_7d"), one("position")],
+        [one("probability")], initializer=inits)
+    save(graph, "fixed_batch.onnx")
+
+
+def gather_lookup():
+    """A lookup table: score = GATHER_TABLE[bucket]. A bucket out of range passes every check
+    before native code (the input is any int64) and fails inside ONNX Runtime's Gather kernel."""
+    table = helper.make_tensor("table", TensorProto.FLOAT, [len(GATHER_TABLE)], GATHER_TABLE)
+    nodes = [helper.make_node("Gather", ["table", "bucket"], ["score"], axis=0)]
+    graph = helper.make_graph(
+        nodes, "gather_lookup", [column("bucket", TensorProto.INT64)], [column("score")],
+        initializer=[table])
+    save(graph, "gather_lookup.onnx")
+
+
 if __name__ == "__main__":
     ctr_logreg()
     mixed_inputs()
     binary_outputs()
     multiclass()
     zipmap_classifier()
+    fixed_batch()
+    gather_lookup()

@@ -12,6 +12,9 @@ Run from this folder with Debian's python3 (python3-onnx, python3-numpy):
   model for shadow mode).
 - ctr_logreg_bad_schema.onnx: ctr_logreg with a schema refinement naming an input the model
   does not have (opening it must fail).
+- ctr_logreg_bad_embedded.onnx: ctr_logreg with a malformed baseline and a malformed schema
+  written straight into metadata_props (the embed script would refuse both): a builder's own
+  baseline and schema must override them unread.
 
 The constants are repeated in OnnxMetadataTest and ShadowOnnxSessionTest; change both together.
 """
@@ -128,8 +131,22 @@ def ctr_logreg_bad_schema():
         embed("ctr_logreg_bad_schema.onnx", "--schema", schema_file)
 
 
+def ctr_logreg_bad_embedded():
+    model = ctr_model(generate.CTR_WEIGHTS, generate.CTR_BIAS, "ctr_logreg")
+    # right format and version, but "features" is a list, not an object of profiles
+    model.metadata_props.add(key="modelmonitor.baseline", value=json.dumps(
+        {"format": "modelmonitor-baseline", "version": 1, "features": ["price"]},
+        separators=(",", ":")))
+    # right format and version, but "features" is an object, not a list of features
+    model.metadata_props.add(key="modelmonitor.schema", value=json.dumps(
+        dict(SCHEMA, features={"price": {"type": "numeric"}}), separators=(",", ":")))
+    onnx.checker.check_model(model)
+    onnx.save(model, "ctr_logreg_bad_embedded.onnx")
+
+
 if __name__ == "__main__":
     os.chdir(HERE)
     ctr_logreg_meta()
     ctr_logreg_challenger()
     ctr_logreg_bad_schema()
+    ctr_logreg_bad_embedded()

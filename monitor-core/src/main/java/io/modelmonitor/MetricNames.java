@@ -168,7 +168,7 @@ public final class MetricNames {
 
   /**
    * The process's resident memory around loading the ONNX model (bytes), tagged
-   * {@link #TAG_STAGE}: {@code before_load}, {@code after_load}; NaN where it cannot be read.
+   * {@link #TAG_PHASE}: {@code before_load}, {@code after_load}; NaN where it cannot be read.
    */
   public static final String ONNX_MEMORY_RESIDENT = "model.onnx.memory.resident";
 
@@ -181,8 +181,9 @@ public final class MetricNames {
   /**
    * How a challenger's scores differ from the champion's on the same rows, tagged
    * {@link #TAG_CHALLENGER} and {@link #TAG_STATISTIC}: {@code mean_abs_diff},
-   * {@code exceed_share} (share of rows whose difference exceeds the tolerance),
-   * {@code top_k_overlap}.
+   * {@code exceed_share} (share of rows that disagree: difference beyond the tolerance, or NaN
+   * on one side only), {@code top_k_overlap}, {@code nan_share} (share of rows with NaN on
+   * either side).
    */
   public static final String SHADOW_DISAGREEMENT = "model.shadow.disagreement";
 
@@ -228,11 +229,14 @@ public final class MetricNames {
   /** Tag key: the cut-off of a ranked metric (from the configured closed set). */
   public static final String TAG_K = "k";
 
-  /**
-   * Tag key: a stage of a call, from the closed set the monitor declared; on a model's resource
-   * gauges, when the measurement was taken ({@code before_load}, {@code after_load}).
-   */
+  /** Tag key: a stage of a call, from the closed set the monitor declared. */
   public static final String TAG_STAGE = "stage";
+
+  /**
+   * Tag key: on a model's resource gauges, when the measurement was taken
+   * ({@code before_load}, {@code after_load}).
+   */
+  public static final String TAG_PHASE = "phase";
 
   /** Tag key: the cause of a monitor error. */
   public static final String TAG_CAUSE = "cause";

@@ -404,6 +404,31 @@ class AlertingTest {
   }
 
   @Test
+  void perInputSignals_countTheRowsOfBatchCalls() {
+    io.modelmonitor.schema.FeatureSchema<float[]> schema = io.modelmonitor.schema.FeatureSchema
+        .forFloatArray("price").numeric("price", f -> f.range(0, 100)).build();
+    registry = MonitorRegistry.builder().ticker(ticker).clock(clock).reportingInterval(WINDOW)
+        .build();
+    ModelMonitor<float[], Float> monitor = registry.monitor("ranker", "v1", schema);
+    java.util.List<float[]> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 48; i++) {
+      batch.add(new float[] {i < 12 ? -1 : 50}); // 12 of 48 rows out of range
+    }
+    for (int call = 0; call < 3; call++) { // 3 batch calls: 144 rows, 36 invalid
+      monitor.executeBatch(rows -> java.util.Collections.nCopies(rows.size(), 0.5f), batch);
+    }
+    monitor.decorateFunction((float[] x) -> 0.5f).apply(new float[] {-1}); // 1 single, invalid
+    ticker.advance(WINDOW);
+    ModelSnapshot s = registry.tickNow().get("ranker");
+
+    // 3 batch calls of 48 rows + 1 single call = 145 inputs, 37 of them invalid
+    assertThat(s.windowViolations().invalidInputs()).isEqualTo(37);
+    assertThat(Signals.invalidInputRate().samples(s)).isEqualTo(145);
+    assertThat(Signals.invalidInputRate().value(s)).isEqualTo(37.0 / 145);
+    assertThat(Signals.featureViolationRate("price").value(s)).isEqualTo(37.0 / 145);
+  }
+
+  @Test
   void signalsReadTheLastWindow() {
     io.modelmonitor.schema.FeatureSchema<float[]> schema = io.modelmonitor.schema.FeatureSchema
         .forFloatArray("price", "rank")

@@ -141,4 +141,34 @@ class ErrorPropagationTest {
       assertThat(b.itemLatency().count()).isEqualTo(3);
     }
   }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Exception> RuntimeException sneaky(Exception e) throws E {
+    throw (E) e;
+  }
+
+  @Test
+  void executeBatchFunctionSupplier_checkedExceptionThrownSneakily_countedAndSameInstance() {
+    ModelException failure = new ModelException("native failure");
+    assertThatThrownBy(() -> monitor.executeBatch(in -> {
+      throw sneaky(failure);
+    }, List.of(new float[1], new float[1]))).isSameAs(failure);
+    assertThatThrownBy(() -> monitor.executeFunction(x -> {
+      throw sneaky(failure);
+    }, new float[1])).isSameAs(failure);
+    assertThatThrownBy(() -> monitor.executeSupplier(() -> {
+      throw sneaky(failure);
+    })).isSameAs(failure);
+    assertThatThrownBy(() -> monitor.decorateFunction(x -> {
+      throw sneaky(failure);
+    }).apply(new float[1])).isSameAs(failure);
+
+    ModelSnapshot s = monitor.snapshot();
+    assertThat(s.totalOutcomes().success()).isZero();
+    assertThat(s.totalOutcomes().errors()).isEqualTo(4);
+    assertThat(s.totalOutcomes().errorsByType()).containsEntry("ModelException", 4L);
+    assertThat(s.totalBatches().batches()).isEqualTo(1);
+    assertThat(s.totalBatches().items()).isEqualTo(2);
+    assertThat(s.inFlight()).isZero();
+  }
 }

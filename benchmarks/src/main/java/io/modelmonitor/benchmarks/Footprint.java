@@ -3,6 +3,7 @@ package io.modelmonitor.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelmonitor.ModelMonitor;
+import io.modelmonitor.MonitorConfig;
 import io.modelmonitor.MonitorRegistry;
 import io.modelmonitor.drift.Baseline;
 import io.modelmonitor.drift.PredictionSpec;
@@ -82,6 +83,8 @@ public final class Footprint {
     out.put("perNumericBytes", oneMoreNumeric - base);
     out.put("perCategoricalBytes", oneMoreCategorical - base);
     out.put("perThreadBytes", twoThreads - base);
+    // the README computes the worst case (every per-thread cell in use) from the default
+    out.put("maxThreadCells", MonitorConfig.ofDefaults().maxThreadCells());
     // the 20-feature monitor's bytes by owning ModelMonitor class, largest first
     ObjectNode owners = out.putObject("features20ByOwner");
     byOwner.entrySet().stream()

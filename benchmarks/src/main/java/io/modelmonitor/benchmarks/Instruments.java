@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * Every instrument of the suite, built once per trial and shared by all benchmark threads
  * ({@code Scope.Benchmark}), so a two-thread run records into one monitor, one timer, one
  * histogram. Each library runs as it would in production: Micrometer on a
- * {@code PrometheusMeterRegistry}, client_java on a {@code PrometheusRegistry}, OpenTelemetry with
+ * {@code PrometheusMeterRegistry}, client_java on a {@code PrometheusRegistry} (every
+ * {@code Histogram} built {@code withoutExemplars()}: with opentelemetry-api on the classpath
+ * client_java would sample exemplars through an OpenTelemetry span context), OpenTelemetry with
  * an {@code SdkMeterProvider} and a periodic reader (so recording is not a no-op), ModelMonitor
  * with its reporter thread closing a window every 10 seconds.
  */
@@ -90,16 +92,18 @@ public class Instruments {
 
     dropwizardTimer = new MetricRegistry().timer("model.latency");
 
+    // withoutExemplars(): opentelemetry-api is on this jar's classpath, with which client_java's
+    // tracer initializer switches to an OpenTelemetry span context for exemplar sampling
     PrometheusRegistry prometheus = new PrometheusRegistry();
-    prometheusHistogram = Histogram.builder().name("model_latency_seconds")
+    prometheusHistogram = Histogram.builder().name("model_latency_seconds").withoutExemplars()
         .register(prometheus);
     featureHistograms = new DistributionDataPoint[Workload.FEATURES];
     for (int i = 0; i < featureHistograms.length; i++) {
       featureHistograms[i] = Histogram.builder().name("model_feature_" + names[i])
-          .classicOnly().classicUpperBounds(Workload.edges(baseline, names[i]))
+          .withoutExemplars().classicOnly().classicUpperBounds(Workload.edges(baseline, names[i]))
           .register(prometheus);
     }
-    scoreHistogram = Histogram.builder().name("model_score").classicOnly()
+    scoreHistogram = Histogram.builder().name("model_score").withoutExemplars().classicOnly()
         .classicUpperBounds(Workload.edges(baseline, null)).register(prometheus);
 
     otel = SdkMeterProvider.builder()

@@ -24,14 +24,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * The suite of issue 11: the cost of monitoring one call of a tiny model, for ModelMonitor and
  * its peers, in one run with one state setup.
  *
- * <p>Every row calls the same model ({@link Workload#score}) on the same pre-generated value
- * stream ({@link Stream}: one copy per thread, the same seed, cycled by an index), and returns
- * what it computed so JMH consumes it. The instruments live in {@link Instruments}, which is
- * shared by all threads of a run ({@code Scope.Benchmark}): run with {@code -t 2} and two
- * threads record into the same monitor, timer or histogram. {@code benchmarks/run.sh} runs the
- * suite with one thread and the rows marked "2 threads" in the README again with {@code -t 2},
- * always with {@code -prof gc}. The annotations below are the full tier's settings; the script
- * passes them explicitly.
+ * <p>Every row except the two ONNX rows calls the same model ({@link Workload#score}) on the
+ * same pre-generated value stream ({@link Stream}: one copy per thread, the same seed, cycled by
+ * an index), and returns what it computed so JMH consumes it. Their instruments live in
+ * {@link Instruments}, which is shared by all threads of a run ({@code Scope.Benchmark}): run
+ * with {@code -t 2} and two threads record into the same monitor, timer or histogram, and even
+ * the baselines set it up so every fork has the same state. The ONNX rows ({@link #onnxPlain},
+ * {@link #onnxMonitored}) do not use {@code Instruments} or {@code Stream}: their state is
+ * {@link OnnxModels} ({@code Scope.Thread}: per thread its own sessions, its own
+ * {@code MonitorRegistry} and its own rows of the CTR model's three inputs), so they are compared
+ * with each other only. {@code benchmarks/run.sh} runs the suite with one thread and the
+ * contention rows again with {@code -t 2}, always with {@code -prof gc}. The annotations below
+ * are the full tier's settings; the script passes them explicitly.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

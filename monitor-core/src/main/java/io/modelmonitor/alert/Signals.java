@@ -57,9 +57,15 @@ public final class Signals {
     return s.windowOutcomes().completed();
   }
 
-  /** The window's inputs: completed and rejected calls. */
+  /**
+   * The window's inputs: completed and rejected calls, where a completed batch call counts as
+   * its rows (schema violations are counted per row, so a per-input rate must divide by rows).
+   * A rejected batch counts as one input.
+   */
   private static long inputs(ModelSnapshot s) {
-    return s.windowOutcomes().completed() + s.windowOutcomes().rejected();
+    long batchRowsBeyondOne = Math.max(0,
+        s.windowBatches().items() - s.windowBatches().batches());
+    return s.windowOutcomes().completed() + s.windowOutcomes().rejected() + batchRowsBeyondOne;
   }
 
   /** A count per input of the window; as many samples as inputs. */

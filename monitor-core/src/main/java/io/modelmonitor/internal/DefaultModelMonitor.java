@@ -270,7 +270,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
         predictions.log(true, input, result, PredictionLogger.SUCCESS, null, latency);
       }
       return result;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a checked one thrown sneakily too; precise rethrow keeps it
       long latency = exitError(cell, start, e);
       if (predictions != null && predictions.sampled(true)) {
         predictions.log(true, input, null, PredictionLogger.ERROR, e.getClass(), latency);
@@ -294,7 +294,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
         predictions.log(false, null, result, PredictionLogger.SUCCESS, null, latency);
       }
       return result;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a checked one thrown sneakily too; precise rethrow keeps it
       long latency = exitError(cell, start, e);
       if (predictions != null && predictions.sampled(true)) {
         predictions.log(false, null, null, PredictionLogger.ERROR, e.getClass(), latency);
@@ -408,7 +408,7 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
         }
       }
       return result;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a checked one thrown sneakily too; precise rethrow keeps it
       exitBatch(cell, start, inputs, e);
       throw e;
     } finally {

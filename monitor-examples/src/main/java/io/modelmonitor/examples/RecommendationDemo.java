@@ -3,326 +3,194 @@ package io.modelmonitor.examples;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelmonitor.ModelMonitor;
-import io.modelmonitor.ModelSnapshot;
+import io.modelmonitor.MonitorConfig;
 import io.modelmonitor.MonitorRegistry;
-import io.modelmonitor.alert.AlertRule;
-import io.modelmonitor.alert.AlertRules;
 import io.modelmonitor.alert.LogSink;
-import io.modelmonitor.alert.Signals;
-import io.modelmonitor.drift.Baseline;
-import io.modelmonitor.drift.DriftStatistic;
-import io.modelmonitor.drift.FeatureDrift;
+import io.modelmonitor.alert.WebhookSink;
 import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.feedback.FeedbackPolicy;
-import io.modelmonitor.feedback.QualitySummary;
-import io.modelmonitor.MonitorConfig;
-import io.modelmonitor.schema.FeatureSchema;
+import io.modelmonitor.http.MonitorHttpServer;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
- * A small e-commerce recommendation service under load, monitored by ModelMonitor, that ends by
- * itself.
+ * An e-commerce recommendation service with its CTR model served by ONNX Runtime and every kind
+ * of monitoring on, under a traffic scenario that plays by itself: normal traffic, a price
+ * promotion (drift), an upstream change that renames a feature and sends prices in cents (schema
+ * violations), a latency regression, a model degradation where clicks no longer follow the
+ * scores (online AUC), and recovery. At the end it prints which alert caught each incident and
+ * after how long, and any false alarm.
  *
- * <p>Three models serve traffic from four request threads: an in-process CTR scorer (decorated
- * function; a flaky upstream feature store makes about 1% of calls fail; its input schema is
- * inferred from a training sample at start-up, and about 1% of requests carry a NaN or a price
- * in cents instead of yuan, which the schema check counts; a baseline fitted on the same sample
- * makes the monitor report drift, and halfway through a promotion cuts prices by 40%, which the
- * price drift turns into an ALERT; a simulated click stream answers each request a few hundred
- * milliseconds later, and after the promotion shoppers click less than the model predicts,
- * which the online quality and its CUSUM catch), a batch re-ranker
- * (decorated batch function) and a remote price model called asynchronously (decorated
- * completion stage). A snapshot listener prints one line per model per window; at the end the
- * demo prints the final snapshots and the Prometheus scrape of the {@code model_*} series.
- *
- * <p>Run: {@code mvn -B -q -pl monitor-examples -am package exec:java -DskipTests}; pass
- * {@code -Dexec.args="--seconds=20"} for a longer run.
+ * <p>Run: {@code mvn -B -q -pl monitor-examples -am package exec:java -DskipTests}. Arguments
+ * (through {@code -Dexec.args="..."}): {@code --seconds=N} scenario length (default 70, at least
+ * 36; also the system property {@code demo.seconds}), {@code --serve} keep serving normal
+ * traffic afterwards until stopped, {@code --fast} play on a fast clock (seconds of real time),
+ * {@code --host=ADDRESS} bind address (default 127.0.0.1), {@code --api-port=N} and
+ * {@code --monitor-port=N} (default 0: free ports), {@code --rate=N} requests per second
+ * (default 100), {@code --seed=N} the traffic's random seed (default 42).
  */
 public final class RecommendationDemo {
 
+  /** Default scenario length in seconds. */
+  static final int DEFAULT_SECONDS = 70;
+
   private RecommendationDemo() {}
+
+  /** The demo's options. */
+  record Options(int seconds, boolean serve, boolean fast, String host, int apiPort,
+      int monitorPort, int rate, long seed) {
+
+    static Options parse(String[] args) {
+      int seconds = Integer.getInteger("demo.seconds", DEFAULT_SECONDS);
+      boolean serve = false;
+      boolean fast = false;
+      String host = "127.0.0.1";
+      int apiPort = 0;
+      int monitorPort = 0;
+      int rate = 100;
+      long seed = 42;
+      for (String arg : args) {
+        if (arg.startsWith("--seconds=")) {
+          seconds = Integer.parseInt(arg.substring("--seconds=".length()));
+        } else if (arg.equals("--serve")) {
+          serve = true;
+        } else if (arg.equals("--fast")) {
+          fast = true;
+        } else if (arg.startsWith("--host=")) {
+          host = arg.substring("--host=".length());
+        } else if (arg.startsWith("--api-port=")) {
+          apiPort = Integer.parseInt(arg.substring("--api-port=".length()));
+        } else if (arg.startsWith("--monitor-port=")) {
+          monitorPort = Integer.parseInt(arg.substring("--monitor-port=".length()));
+        } else if (arg.startsWith("--seed=")) {
+          seed = Long.parseLong(arg.substring("--seed=".length()));
+        } else if (arg.startsWith("--rate=")) {
+          rate = Integer.parseInt(arg.substring("--rate=".length()));
+        } else {
+          throw new IllegalArgumentException("unknown argument " + arg + "; use --seconds=N, "
+              + "--serve, --fast, --host=ADDRESS, --api-port=N, --monitor-port=N, --rate=N, --seed=N");
+        }
+      }
+      if (rate < 20 || rate > 1000) {
+        throw new IllegalArgumentException("--rate must be 20..1000: " + rate);
+      }
+      Scenario.phases(seconds); // validates
+      return new Options(seconds, serve, fast, host, apiPort, monitorPort, rate, seed);
+    }
+  }
 
   /**
    * Runs the demo.
    *
-   * @param args {@code --seconds=N} (default 6)
+   * @param args see the class description
    * @throws Exception if the demo itself fails
    */
   public static void main(String[] args) throws Exception {
-    Duration duration = Duration.ofSeconds(6);
-    for (String arg : args) {
-      if (arg.startsWith("--seconds=")) {
-        duration = Duration.ofSeconds(Long.parseLong(arg.substring("--seconds=".length())));
-      } else {
-        throw new IllegalArgumentException("unknown argument " + arg + "; use --seconds=N");
-      }
-    }
-    run(duration, System.out);
+    Options options = Options.parse(args);
+    run(options, options.fast() ? ScenarioClock.fast() : ScenarioClock.realTime(), System.out);
   }
 
-  /**
-   * Serves traffic for {@code duration} and prints what the monitors saw.
-   *
-   * @param duration how long to serve traffic
-   * @param out where the report goes
-   * @return the final snapshot of every model
-   * @throws Exception if a worker fails unexpectedly
-   */
-  public static List<ModelSnapshot> run(Duration duration, PrintStream out) throws Exception {
+  /** What one run produced: the judged scenario, the webhook deliveries, a final scrape. */
+  record Run(Scenario.Result result, List<WebhookReceiver.Delivery> webhook, String scrape,
+      String recommendation) {}
+
+  /** Starts everything, plays the scenario, prints the table; with --serve, keeps serving. */
+  static Run run(Options options, ScenarioClock clock, PrintStream out)
+      throws Exception {
+    // the JDK server otherwise waits for delayed ACKs (40 ms per loopback request); read once,
+    // when the first server starts
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    Catalogue catalogue = Catalogue.load();
+    byte[] secret = "demo-webhook-secret".getBytes(StandardCharsets.UTF_8);
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    MonitorRegistry monitors = MonitorRegistry.builder()
-        .meterRegistry(prometheus)
-        .reportingInterval(Duration.ofSeconds(1))
-        .commonTag("service", "recommendation-demo")
-        .alertRules(AlertRules.defaults())
-        .alertRule(AlertRule.builder("PriceDrift")
-            .signal(Signals.drift("price", DriftStatistic.PSI))
-            .above(0.25).clearBelow(0.1).minSamples(200).models("ctr")
-            .description("price distribution of {model} moved: PSI {value} (threshold "
-                + "{threshold})").build())
-        .alertRule(AlertRule.builder("ClickShortfall")
-            .signal(Signals.calibration())
-            .above(1.25).clearBelow(1.1).minSamples(300).models("ctr")
-            .description("{model} predicts {value} times the clicks shoppers make").build())
-        .alertWarmUp(Duration.ofSeconds(1)) // production: keep the 1-minute default
-        .alertSink(new LogSink())
-        .alertSink(event -> out.printf(Locale.ROOT, "[alert] %s %s %s: %s%n", event.state(),
-            event.rule(), event.model(), event.description()))
-        .build();
-    monitors.addSnapshotListener(s -> out.println(windowLine(s)));
-
-    CtrScorer scorer = new CtrScorer(42);
-    FeatureSchema<float[]> ctrSchema = FeatureSchema.forFloatArray(CtrScorer.featureNames())
-        .rangeMargin(0.5)
-        .inferFrom(trainingSample(5_000))
-        .build();
-    out.printf(Locale.ROOT, "ctr schema inferred from 5000 training rows: %d features, price "
-        + "range [%.2f, %.2f]%n", ctrSchema.features().size(),
-        ctrSchema.feature("price").orElseThrow().min(),
-        ctrSchema.feature("price").orElseThrow().max());
-    List<float[]> training = trainingSample(5_000);
-    double[] trainingScores = training.stream().mapToDouble(scorer::predict).toArray();
-    Baseline ctrBaseline = Baseline.builder().features(training, ctrSchema)
-        .predictions(trainingScores).metric("test_auc", 0.781).build();
-    ModelMonitor<float[], Float> ctrMonitor = monitors
-        .<float[], Float>monitorBuilder("ctr", "2024-06-01")
-        .schema(ctrSchema)
-        .baseline(ctrBaseline)
-        .prediction(PredictionSpec.score(Float::doubleValue))
-        .config(MonitorConfig.custom().feedback(FeedbackPolicy.DEFAULTS
-            .withAttributionWindow(Duration.ofMillis(500))).build())
-        .build();
-    // the click stream: each request is clicked 10-300 ms later, at the predicted rate until the
-    // promotion, then at 0.6 of it (the model no longer fits the shoppers)
-    java.util.concurrent.ScheduledExecutorService clicks =
-        Executors.newSingleThreadScheduledExecutor(daemon("click-stream"));
-    java.util.concurrent.atomic.AtomicLong requestIds = new java.util.concurrent.atomic.AtomicLong();
-    Function<float[], Float> ctr = ctrMonitor.decorateFunction(features -> {
-      if (ThreadLocalRandom.current().nextInt(100) == 0) {
-        throw new IllegalStateException("feature store timeout");
-      }
-      return scorer.predict(features);
-    });
-
-    ModelMonitor<float[], Float> rerankMonitor = monitors.monitor("reranker", "v3");
-    Function<List<float[]>, List<Float>> rerank = rerankMonitor.decorateBatchFunction(batch -> {
-      List<Float> scores = new ArrayList<>(batch.size());
-      for (float[] item : batch) {
-        scores.add(scorer.predict(item) * 0.9f);
-      }
-      return scores;
-    });
-
-    ExecutorService remote = Executors.newFixedThreadPool(2, daemon("price-model-client"));
-    ModelMonitor<float[], Float> priceMonitor = monitors.monitor("price-elasticity", "v1");
-    Supplier<CompletableFuture<Float>> remoteCall = () -> CompletableFuture.supplyAsync(() -> {
-      sleepMicros(200 + ThreadLocalRandom.current().nextInt(800));
-      if (ThreadLocalRandom.current().nextInt(200) == 0) {
-        throw new IllegalStateException(new TimeoutException("price model timed out"));
-      }
-      return 0.5f;
-    }, remote);
-
-    io.modelmonitor.http.MonitorHttpServer http = io.modelmonitor.http.MonitorHttpServer
-        .builder(monitors).prometheus(prometheus).start(); // 127.0.0.1, a free port
-    out.printf(Locale.ROOT, "dashboard: http://127.0.0.1:%d/  (JSON: /api/models, /api/alerts; "
-        + "Prometheus: /metrics) while the demo runs%n", http.port());
-    out.printf(Locale.ROOT, "serving traffic for %ds on 4 threads; one line per model per "
-        + "1-second window%n", duration.toSeconds());
-    ExecutorService workers = Executors.newFixedThreadPool(4, daemon("request"));
-    long begin = System.nanoTime();
-    long deadline = begin + duration.toNanos();
-    long promotion = begin + duration.toNanos() / 2;
-    List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-    for (int w = 0; w < 4; w++) {
-      futures.add(workers.submit(() -> {
-        float[] features = new float[CtrScorer.FEATURES];
-        List<float[]> candidates = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-          ThreadLocalRandom random = ThreadLocalRandom.current();
-          CtrScorer.fill(features, random);
-          if (System.nanoTime() > promotion) {
-            features[CtrScorer.PRICE] *= 0.6f; // the promotion: everything 40% off
+    try (WebhookReceiver webhook = new WebhookReceiver(secret, d -> out.printf(Locale.ROOT,
+        "%n[webhook] %s %s on %s (value %.3f)%n", d.state(), d.alert(), d.model(), d.value()))) {
+      MonitorRegistry registry = MonitorRegistry.builder()
+          .ticker(clock)
+          .clock(clock)
+          // the scenario closes every 1-second window itself (tickNow), on real and fast clocks
+          // alike, so the reporter's own schedule is set out of its way
+          .reportingInterval(Duration.ofHours(1))
+          .meterRegistry(prometheus)
+          .commonTag("service", "recommendation-demo")
+          .alertRules(Scenario.rules())
+          .alertWarmUp(Duration.ofSeconds(3))
+          .alertSink(new LogSink())
+          .alertSink(WebhookSink.builder(webhook.uri()).hmacSecret(secret).build())
+          .build();
+      MonitorConfig config = MonitorConfig.custom()
+          // clicks come within seconds here; production keeps the 30-minute default
+          .feedback(FeedbackPolicy.DEFAULTS.withAttributionWindow(Duration.ofSeconds(1)))
+          .build();
+      InetAddress host = InetAddress.getByName(options.host());
+      try (CtrModel ctr = CtrModel.open(registry, config)) {
+        ModelMonitor<RecommendationService.Request, RecommendationService.Recommendation>
+            recommender = registry.<RecommendationService.Request,
+                RecommendationService.Recommendation>monitorBuilder(
+                    RecommendationService.RECOMMENDER, ctr.embedded().version())
+                .prediction(PredictionSpec.ranked(
+                    RecommendationService.Recommendation::itemIds,
+                    new PredictionSpec.RankedOptions(catalogue.items.size(), 10_000, 10)))
+                .requestId(RecommendationService.Request::id)
+                .config(config)
+                .build();
+        try (RecommendationService service = new RecommendationService(catalogue, ctr,
+                recommender, clock, options.seed());
+            MonitorHttpServer dashboard = MonitorHttpServer.builder(registry)
+                .prometheus(prometheus).bindAddress(host).port(options.monitorPort()).start()) {
+          InetSocketAddress api = service.start(host, options.apiPort());
+          URI apiUri = URI.create("http://" + loopbackOr(options.host()) + ":" + api.getPort());
+          String monitorBase = "http://" + loopbackOr(options.host()) + ":" + dashboard.port();
+          out.printf(Locale.ROOT, "CTR model %s (ONNX, %d features, baseline of %d training "
+              + "rows, offline AUC %.3f); catalogue of %d items, %d users%n",
+              ctr.embedded().version(), ctr.embedded().schema().features().size(),
+              ctr.embedded().baseline().features().get("price").count(),
+              ctr.embedded().baseline().metrics().getOrDefault("test_auc", Double.NaN),
+              catalogue.items.size(), catalogue.users.size());
+          out.printf(Locale.ROOT, "recommendation API: %s/recommend?user=7&n=12   "
+              + "(POST %s/feedback?request=r-1&item=17&event=click)%n", apiUri, apiUri);
+          out.printf(Locale.ROOT, "dashboard: %s/   Prometheus: %s/metrics   alert webhook "
+              + "receiver: %s%n", monitorBase, monitorBase, webhook.uri());
+          List<Scenario.Phase> phases = Scenario.phases(options.seconds());
+          out.printf(Locale.ROOT, "playing %ds of traffic (%d requests/s%s): %s%n",
+              phases.stream().mapToInt(Scenario.Phase::windows).sum(), options.rate(),
+              clock.isFast() ? ", fast clock" : "", phases.stream()
+                  .map(p -> p.name() + " " + p.windows() + "s")
+                  .reduce((a, b) -> a + ", " + b).orElse(""));
+          Scenario.Result result = Scenario.play(phases, service, apiUri, registry, clock,
+              options.rate(), options.seed(), out, System.console() != null && !clock.isFast());
+          Scenario.print(result, out);
+          out.printf(Locale.ROOT, "  alerts delivered to the webhook receiver: %d (log sink: "
+              + "see the io.modelmonitor.alerts lines)%n", webhook.deliveries().size());
+          String scrape = get(URI.create(monitorBase + "/metrics"));
+          String sample = get(apiUri.resolve("/recommend?user=7&n=3"));
+          if (options.serve()) {
+            out.printf(Locale.ROOT, "serving normal traffic until stopped (Ctrl-C); dashboard "
+                + "%s/%n", monitorBase);
+            Scenario.serve(service, apiUri, registry, clock, options.rate(), options.seed());
           }
-          int glitch = random.nextInt(200);
-          if (glitch == 0) {
-            features[3] = Float.NaN; // a feature-store default leaking through
-          } else if (glitch == 1) {
-            features[CtrScorer.PRICE] *= 100; // an upstream team switched to cents
-          }
-          try {
-            float score = ctr.apply(features);
-            String requestId = "req-" + requestIds.incrementAndGet();
-            ctrMonitor.remember(requestId, score);
-            double clickRate = System.nanoTime() > promotion ? 0.6 * score : score;
-            if (random.nextDouble() < clickRate) {
-              clicks.schedule(() -> ctrMonitor.feedback(requestId, true),
-                  10 + random.nextInt(290), TimeUnit.MILLISECONDS);
-            }
-          } catch (IllegalStateException e) {
-            // the service falls back to popularity ranking; the monitor counted the error
-          }
-          candidates.clear();
-          int n = 5 + random.nextInt(45);
-          for (int i = 0; i < n; i++) {
-            candidates.add(features.clone());
-          }
-          rerank.apply(candidates);
-          if (random.nextInt(20) == 0) {
-            priceMonitor.executeCompletionStage(remoteCall::get).toCompletableFuture()
-                .exceptionally(failure -> 0.5f).join();
-          }
-          sleepMicros(50);
+          registry.close(); // flushes the alert sinks
+          return new Run(result, webhook.deliveries(), scrape, sample);
         }
-        return null;
-      }));
-    }
-    for (java.util.concurrent.Future<?> f : futures) {
-      f.get(duration.toSeconds() + 30, TimeUnit.SECONDS);
-    }
-    workers.shutdown();
-    clicks.shutdown();
-    clicks.awaitTermination(2, TimeUnit.SECONDS);
-    remote.shutdown();
-    remote.awaitTermination(5, TimeUnit.SECONDS);
-
-    List<ModelSnapshot> finals = new ArrayList<>();
-    for (ModelMonitor<?, ?> m : monitors.monitors()) {
-      finals.add(m.snapshot());
-    }
-    out.println();
-    out.println("since start:");
-    for (ModelSnapshot s : finals) {
-      out.println(totalLine(s));
-    }
-    out.println();
-    out.println("Prometheus scrape (model_* series, excerpt):");
-    prometheus.scrape().lines()
-        .filter(l -> l.startsWith("model_") && (l.contains("model=\"ctr\"")))
-        .filter(l -> !l.startsWith("model_input_violations") || !l.endsWith(" 0.0"))
-        .filter(l -> !l.contains("_bucket") || l.contains("le=\"0.001\"")
-            || l.contains("le=\"+Inf\""))
-        .forEach(out::println);
-    out.println();
-    java.net.http.HttpResponse<String> api = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-            + http.port() + "/api/alerts")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
-    out.printf(Locale.ROOT, "GET /api/alerts -> HTTP %d, %d bytes of JSON%n", api.statusCode(),
-        api.body().length());
-    http.close();
-    out.println("closing the registry; the last, partial window is flushed to the listeners:");
-    monitors.close();
-    out.println();
-    out.printf(Locale.ROOT, "alert history (%d events):%n", monitors.alertHistory().size());
-    for (io.modelmonitor.alert.AlertEvent e : monitors.alertHistory()) {
-      out.printf(Locale.ROOT, "  %s %-8s %-14s %s value=%.3f%n", e.startsAt(), e.state(),
-          e.rule(), e.model(), e.value());
-    }
-    return finals;
-  }
-
-  static String windowLine(ModelSnapshot s) {
-    String violations = s.windowViolations().invalidInputs() == 0 ? ""
-        : " invalid inputs=" + s.windowViolations().invalidInputs() + " "
-            + s.windowViolations().byFeature();
-    QualitySummary q = s.windowQuality();
-    if (q != null && q.labelled() > 0) {
-      violations += String.format(Locale.ROOT, " | clicks: CTR=%.3f predicted=%.3f "
-          + "calibration=%.2f AUC=%.3f joined=%d cusum alarms=%d", q.positiveRate(),
-          q.meanPredicted(), q.calibration(), q.auc(), q.joins().joined(), q.cusum().alarms());
-    }
-    FeatureDrift price = s.windowDrift().feature("price").orElse(null);
-    if (price != null) {
-      violations += String.format(Locale.ROOT, " | drift: price PSI=%.3f W=%.2fstd %s, scores "
-          + "PSI=%.3f", price.value(DriftStatistic.PSI), price.value(DriftStatistic.WASSERSTEIN),
-          price.status(), s.windowDrift().prediction().value(DriftStatistic.PSI));
-    }
-    return String.format(Locale.ROOT,
-        "[window] %-16s %7.0f calls/s  p50=%7.1fus p99=%7.1fus max=%8.1fus  errors=%d%s "
-            + "in-flight=%d%s", s.model(), s.ratePerSecond(), s.windowLatency().p50Nanos() / 1e3,
-        s.windowLatency().p99Nanos() / 1e3, s.windowLatency().maxNanos() / 1e3,
-        s.windowOutcomes().errors(), s.windowOutcomes().errorsByType(), s.inFlight(),
-        violations);
-  }
-
-  /** Rows like the ones the CTR model was trained on. */
-  static List<float[]> trainingSample(int rows) {
-    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-    List<float[]> sample = new ArrayList<>(rows);
-    for (int r = 0; r < rows; r++) {
-      float[] row = new float[CtrScorer.FEATURES];
-      for (int i = 0; i < row.length; i++) {
-        row[i] = (float) (random.nextGaussian());
+      } finally {
+        registry.close();
       }
-      row[CtrScorer.PRICE] = (float) (10 + random.nextDouble() * 490);
-      sample.add(row);
-    }
-    return sample;
-  }
-
-  static String totalLine(ModelSnapshot s) {
-    String batches = s.totalBatches().batches() == 0 ? ""
-        : String.format(Locale.ROOT, "  batches=%d mean size=%.1f per-item p99=%.2fus",
-            s.totalBatches().batches(), s.totalBatches().meanSize(),
-            s.totalBatches().itemLatency().p99Nanos() / 1e3);
-    String violations = s.totalViolations().invalidInputs() == 0 ? ""
-        : "\n    invalid inputs=" + s.totalViolations().invalidInputs() + " "
-            + s.totalViolations().byFeature();
-    return String.format(Locale.ROOT,
-        "  %-16s calls=%d errors=%d (%.2f%%) p50=%.1fus p99=%.1fus p99.9=%.1fus%s%s",
-        s.model(), s.totalOutcomes().completed(), s.totalOutcomes().errors(),
-        100 * s.totalOutcomes().errorRatio(), s.totalLatency().p50Nanos() / 1e3,
-        s.totalLatency().p99Nanos() / 1e3, s.totalLatency().p999Nanos() / 1e3, batches,
-        violations);
-  }
-
-  private static void sleepMicros(long micros) {
-    try {
-      TimeUnit.MICROSECONDS.sleep(micros);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + '-' + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+  private static String get(URI uri) throws java.io.IOException, InterruptedException {
+    return java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(uri).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static String loopbackOr(String host) {
+    return host.equals("0.0.0.0") ? "127.0.0.1" : host;
   }
 }

@@ -24,7 +24,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An ONNX Runtime session whose every scoring call runs through a {@link ModelMonitor}.
@@ -34,8 +39,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * input of one value per row is {@code numeric}, an int32 or int64 input {@code integer}, a
  * string input {@code categorical}, and a float or double input of {@code k > 1} values per row
  * (shape {@code [N, k]}) a {@code vector} of dimension {@code k}. Every input must have the batch
- * dimension first (dynamic or 1) and static dimensions after it. A model is opened from a file,
- * from bytes or from a classpath resource.
+ * dimension first (dynamic or 1) and static dimensions after it. A model whose batch dimension
+ * is fixed at 1 ({@code [1, ...]}, as exporters trace a model with one example) is fed the rows
+ * of a batch ({@link #scoreBatch(List)}, {@link #classifyBatch(List)}) one at a time: one run per
+ * row, recorded as one batch call whose stage timings sum over the runs. A model is opened from a
+ * file, from bytes or from a classpath resource.
  *
  * <pre>{@code
  * try (MonitoredOnnxSession ctr = MonitoredOnnxSession.open(registry, "ctr", "v3", modelFile)) {
@@ -75,16 +83,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link FeatureSchema#toJson()}, shape {@code map}) refines the derived schema: bounds,
  * vocabularies, sensitivity, ignored keys. {@code tools/embed_onnx_metadata.py} embeds both.
  * A baseline or schema given to the {@link Builder} wins over the embedded one, which is then
- * not used at all. Producer, graph, domain and version become the labels of the monitor's
+ * not even parsed (so a malformed embedded document can be overridden). Producer, graph, domain and version become the labels of the monitor's
  * {@link io.modelmonitor.ModelInfo} (exported as {@code model_info}); descriptions and the other
  * custom metadata its attributes (snapshot and JSON only); the cost of loading
  * ({@link #resources()}) its measurements.
  *
  * <p>Thread-safe: ONNX Runtime sessions may be run concurrently. Every tensor and result a call
  * creates is closed before it returns, on every path, except the result {@link #run(Map)} hands
- * to its caller. Do not close the session while calls are in flight.
+ * to its caller. {@link #close()} waits for calls in flight: native memory is never freed under
+ * a running call.
  */
 public final class MonitoredOnnxSession implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MonitoredOnnxSession.class);
+
+  /** How long close() waits for calls in flight before leaving the release to the last one. */
+  private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** Stage indexes in the monitor, in {@link #STAGES} order. */
   private static final int INPUT = 0;
@@ -110,7 +124,12 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   private final ModelMonitor<Map<String, ?>, Object> monitor;
   private final Ticker ticker;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Calls between {@link #enter()} and {@link #leave()}; see {@link #close()}. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicBoolean released = new AtomicBoolean();
   private final OnnxResources resources;
+  /** Whether an input has a fixed batch of 1: batches then run one row at a time. */
+  private final boolean fixedBatch;
 
   private MonitoredOnnxSession(Builder b) throws OrtException {
     env = OrtEnvironment.getEnvironment();
@@ -153,9 +172,11 @@ public final class MonitoredOnnxSession implements AutoCloseable {
         inputs.add(input);
         inputsByName.put(input.name, input);
       }
+      fixedBatch = inputs.stream().anyMatch(OnnxInput::fixedBatch);
+      // an embedded document the builder overrides is never parsed: it may be malformed
+      Baseline baseline = b.baseline != null ? b.baseline : metadata.baseline();
       schema = SchemaRefinement.apply(schemaBuilder.build(),
-          b.schema != null ? b.schema : metadata.schema, source);
-      Baseline baseline = b.baseline != null ? b.baseline : metadata.baseline;
+          b.schema != null ? b.schema : metadata.schema(), source);
       outputs = OnnxOutputs.choose(session.getOutputInfo(), b.scoreOutput, b.sigmoid,
           b.labelOutput);
       MonitorRegistry.MonitorBuilder<Map<String, ?>, Object> monitorBuilder = b.registry
@@ -165,8 +186,8 @@ public final class MonitoredOnnxSession implements AutoCloseable {
               ? PredictionSpec.label(MonitoredOnnxSession::labelOf)
               : PredictionSpec.score(MonitoredOnnxSession::scoreOf))
           .stages(STAGES)
-          .info(metadata.info(resources, source(b.baseline, metadata.baseline),
-              source(b.schema, metadata.schema)));
+          .info(metadata.info(resources, source(b.baseline, metadata.hasBaseline()),
+              source(b.schema, metadata.hasSchema())));
       if (baseline != null) {
         monitorBuilder.baseline(baseline);
       }
@@ -212,8 +233,8 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   }
 
   /** Where a baseline or schema came from, for the attributes. */
-  private static String source(Object explicit, Object embedded) {
-    return explicit != null ? "builder" : embedded != null ? "embedded" : "none";
+  private static String source(Object explicit, boolean embedded) {
+    return explicit != null ? "builder" : embedded ? "embedded" : "none";
   }
 
   /** The label the monitor records: a classification's label, else the value itself. */
@@ -409,15 +430,20 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    * @throws OrtException if ONNX Runtime fails, rethrown unchanged
    */
   public double score(Map<String, ?> row) throws OrtException {
-    ensureOpen();
-    ensureScores();
-    return (Double) monitor.executeCheckedFunction(r -> run(List.of(r)).score(0), row);
+    enter();
+    try {
+      ensureScores();
+      return (Double) monitor.executeCheckedFunction(r -> run(List.of(r)).score(0), row);
+    } finally {
+      leave();
+    }
   }
 
   /**
-   * Scores rows in one run: each input becomes a tensor of shape {@code [rows.size(), ...]}.
-   * Recorded as one batch call (its size included); each row's score is recorded in the
-   * prediction distribution. An empty list is recorded but never reaches ONNX Runtime.
+   * Scores rows in one run: each input becomes a tensor of shape {@code [rows.size(), ...]}
+   * (for a model of a fixed batch of 1, one run per row). Recorded as one batch call (its size
+   * included); each row's score is recorded in the prediction distribution. An empty list is
+   * recorded but never reaches ONNX Runtime.
    *
    * @param rows the rows, each as for {@link #score(Map)}
    * @return one score per row, in order
@@ -428,21 +454,25 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    * @throws OrtException if ONNX Runtime fails, rethrown unchanged
    */
   public double[] scoreBatch(List<? extends Map<String, ?>> rows) throws OrtException {
-    ensureOpen();
-    ensureScores();
-    List<Object> scores = monitor.executeBatch(batch -> {
-      OnnxOutputs.Rows out = runUnchecked(batch);
-      List<Object> boxed = new ArrayList<>(out.n);
-      for (int i = 0; i < out.n; i++) {
-        boxed.add(out.score(i));
+    enter();
+    try {
+      ensureScores();
+      List<Object> scores = monitor.executeBatch(batch -> {
+        OnnxOutputs.Rows out = runUnchecked(batch);
+        List<Object> boxed = new ArrayList<>(out.n);
+        for (int i = 0; i < out.n; i++) {
+          boxed.add(out.score(i));
+        }
+        return boxed;
+      }, List.copyOf(rows));
+      double[] out = new double[scores.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (Double) scores.get(i);
       }
-      return boxed;
-    }, List.copyOf(rows));
-    double[] out = new double[scores.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (Double) scores.get(i);
+      return out;
+    } finally {
+      leave();
     }
-    return out;
   }
 
   /**
@@ -457,14 +487,18 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    * @throws OrtException if ONNX Runtime fails, rethrown unchanged
    */
   public Classification classify(Map<String, ?> row) throws OrtException {
-    ensureOpen();
-    return (Classification) monitor.executeCheckedFunction(
-        r -> classification(run(List.of(r)), 0), row);
+    enter();
+    try {
+      return (Classification) monitor.executeCheckedFunction(
+          r -> classification(run(List.of(r)), 0), row);
+    } finally {
+      leave();
+    }
   }
 
   /**
-   * Classifies rows in one run, recorded as one batch call; each row's prediction is recorded
-   * in the prediction distribution.
+   * Classifies rows in one run (for a model of a fixed batch of 1, one run per row), recorded as
+   * one batch call; each row's prediction is recorded in the prediction distribution.
    *
    * @param rows the rows, each as for {@link #classify(Map)}
    * @return one classification per row, in order
@@ -476,20 +510,24 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    */
   public List<Classification> classifyBatch(List<? extends Map<String, ?>> rows)
       throws OrtException {
-    ensureOpen();
-    List<Object> results = monitor.executeBatch(batch -> {
-      OnnxOutputs.Rows out = runUnchecked(batch);
-      List<Object> list = new ArrayList<>(out.n);
-      for (int i = 0; i < out.n; i++) {
-        list.add(classification(out, i));
+    enter();
+    try {
+      List<Object> results = monitor.executeBatch(batch -> {
+        OnnxOutputs.Rows out = runUnchecked(batch);
+        List<Object> list = new ArrayList<>(out.n);
+        for (int i = 0; i < out.n; i++) {
+          list.add(classification(out, i));
+        }
+        return list;
+      }, List.copyOf(rows));
+      List<Classification> out = new ArrayList<>(results.size());
+      for (Object r : results) {
+        out.add((Classification) r);
       }
-      return list;
-    }, List.copyOf(rows));
-    List<Classification> out = new ArrayList<>(results.size());
-    for (Object r : results) {
-      out.add((Classification) r);
+      return out;
+    } finally {
+      leave();
     }
-    return out;
   }
 
   // ---------------------------------------------------------------- raw tensors
@@ -517,33 +555,37 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    * @throws OrtException if ONNX Runtime fails, rethrown unchanged
    */
   public OrtSession.Result run(Map<String, ? extends OnnxTensor> tensors) throws OrtException {
-    ensureOpen();
-    Objects.requireNonNull(tensors, "tensors");
-    Map<String, Object> standIn = new LinkedHashMap<>();
-    for (Map.Entry<String, ? extends OnnxTensor> e : tensors.entrySet()) {
-      OnnxInput input = inputsByName.get(e.getKey());
-      standIn.put(e.getKey(), input == null ? e.getValue() : input.standIn(e.getValue()));
-    }
-    OrtSession.Result[] result = new OrtSession.Result[1];
-    monitor.executeCheckedFunction(r -> {
-      long t0 = ticker.read();
-      int n = checkTensors(tensors);
-      long t1 = ticker.read();
-      OrtSession.Result res = session.run(tensors);
-      try {
-        long t2 = ticker.read();
-        OnnxOutputs.Rows rows = outputs.read(res, n);
-        Object prediction = outputs.classifies() ? rows.label(0) : (Object) rows.score(0);
-        long t3 = ticker.read();
-        recordStages(t0, t1, t2, t3);
-        result[0] = res;
-        return prediction;
-      } catch (RuntimeException | OrtException e) {
-        res.close();
-        throw e;
+    enter();
+    try {
+      Objects.requireNonNull(tensors, "tensors");
+      Map<String, Object> standIn = new LinkedHashMap<>();
+      for (Map.Entry<String, ? extends OnnxTensor> e : tensors.entrySet()) {
+        OnnxInput input = inputsByName.get(e.getKey());
+        standIn.put(e.getKey(), input == null ? e.getValue() : input.standIn(e.getValue()));
       }
-    }, standIn);
-    return result[0];
+      OrtSession.Result[] result = new OrtSession.Result[1];
+      monitor.executeCheckedFunction(r -> {
+        long t0 = ticker.read();
+        int n = checkTensors(tensors);
+        long t1 = ticker.read();
+        OrtSession.Result res = session.run(tensors);
+        try {
+          long t2 = ticker.read();
+          OnnxOutputs.Rows rows = outputs.read(res, n);
+          Object prediction = outputs.classifies() ? rows.label(0) : (Object) rows.score(0);
+          long t3 = ticker.read();
+          recordStages(t0, t1, t2, t3);
+          result[0] = res;
+          return prediction;
+        } catch (RuntimeException | OrtException e) {
+          res.close();
+          throw e;
+        }
+      }, standIn);
+      return result[0];
+    } finally {
+      leave();
+    }
   }
 
   /** Checks every tensor against its input; returns the batch size. */
@@ -585,22 +627,60 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   // ---------------------------------------------------------------- close
 
   /**
-   * Closes the ONNX Runtime session. Calling it again does nothing; the monitor stays in its
-   * registry. Calls after it fail with {@link IllegalStateException}.
+   * Closes the ONNX Runtime session without freeing its native memory under a running call:
+   * calls that start afterwards fail with {@link IllegalStateException}, and close waits for
+   * the calls in flight to finish. If some still run after 5 seconds (a model stuck in native
+   * code), close returns with a warning logged and the last of them closes the session as it
+   * finishes. Calling it again does nothing; the monitor stays in its registry.
    *
-   * @throws OrtException if ONNX Runtime fails to release the session
+   * @throws OrtException if ONNX Runtime fails to release the session (when close releases it)
    */
   @Override
   public void close() throws OrtException {
-    if (closed.compareAndSet(false, true)) {
-      session.close();
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+    while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(100_000); // calls are rare at close: 0.1 ms polls, no lock on calls
+    }
+    if (inFlight.get() > 0) {
+      LOG.warn("session of {}:{} closed with {} calls still running; the last one releases it",
+          monitor.name(), monitor.version(), inFlight.get());
+      return;
+    }
+    release();
+  }
+
+  /**
+   * Admits a call: one atomic increment, then the closed check. close() sets closed before it
+   * reads the count, so a call either sees closed or is counted before close looks.
+   */
+  private void enter() {
+    inFlight.incrementAndGet();
+    if (closed.get()) {
+      leave();
+      throw new IllegalStateException("session of " + monitor.name() + ":" + monitor.version()
+          + " is closed");
     }
   }
 
-  private void ensureOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("session of " + monitor.name() + ":" + monitor.version()
-          + " is closed");
+  /** Ends a call; the last call out of a closed session releases it if close() did not. */
+  private void leave() {
+    if (inFlight.decrementAndGet() == 0 && closed.get()) {
+      try {
+        release();
+      } catch (OrtException e) {
+        LOG.warn("session of {}:{}: releasing it after its last call failed", monitor.name(),
+            monitor.version(), e);
+      }
+    }
+  }
+
+  /** Closes the native session once, whoever gets here first. */
+  private void release() throws OrtException {
+    if (released.compareAndSet(false, true)) {
+      session.close();
     }
   }
 
@@ -650,6 +730,37 @@ public final class MonitoredOnnxSession implements AutoCloseable {
     for (int i = 0; i < values.length; i++) {
       values[i] = inputs.get(i).convert(rows);
     }
+    if (!fixedBatch || n == 1) {
+      return runTensors(values, n, t0);
+    }
+    // a model of batch size 1 is fed its rows one at a time; the stages sum over the runs
+    OnnxOutputs.Rows[] parts = new OnnxOutputs.Rows[n];
+    long[] sums = new long[STAGES.length];
+    for (int r = 0; r < n; r++) {
+      long start = r == 0 ? t0 : ticker.read();
+      Object[] row = new Object[values.length];
+      for (int i = 0; i < row.length; i++) {
+        row[i] = inputs.get(i).row(values[i], r);
+      }
+      parts[r] = runTensors(row, 1, start, sums);
+    }
+    for (int stage = 0; stage < sums.length; stage++) {
+      monitor.recordStage(stage, sums[stage]);
+    }
+    return OnnxOutputs.Rows.concat(parts, outputs.columns);
+  }
+
+  /** One run of converted values of {@code n} rows, its stages recorded. */
+  private OnnxOutputs.Rows runTensors(Object[] values, int n, long t0) throws OrtException {
+    return runTensors(values, n, t0, null);
+  }
+
+  /**
+   * One run of converted values of {@code n} rows; its stage nanos are added to {@code sums},
+   * or recorded when {@code sums} is null.
+   */
+  private OnnxOutputs.Rows runTensors(Object[] values, int n, long t0, long[] sums)
+      throws OrtException {
     Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
     try {
       for (int i = 0; i < values.length; i++) {
@@ -660,7 +771,14 @@ public final class MonitoredOnnxSession implements AutoCloseable {
       try (OrtSession.Result result = session.run(tensors, outputs.requested)) {
         long t2 = ticker.read();
         OnnxOutputs.Rows out = outputs.read(result, n);
-        recordStages(t0, t1, t2, ticker.read());
+        long t3 = ticker.read();
+        if (sums == null) {
+          recordStages(t0, t1, t2, t3);
+        } else {
+          sums[INPUT] += t1 - t0;
+          sums[INFERENCE] += t2 - t1;
+          sums[OUTPUT] += t3 - t2;
+        }
         return out;
       }
     } finally {
@@ -882,7 +1000,9 @@ public final class MonitoredOnnxSession implements AutoCloseable {
 
     /**
      * Applies the logistic function {@code 1 / (1 + exp(-x))} to the score output, for a model
-     * that emits a logit. Not for an output of more than two classes.
+     * that emits a logit. Only for a score output of one value per row ({@code [N]} or
+     * {@code [N, 1]}): {@link #open()} refuses it for class probabilities ({@code [N, 2]} or
+     * more), whose columns are not logits.
      *
      * @return this builder
      */
@@ -911,7 +1031,8 @@ public final class MonitoredOnnxSession implements AutoCloseable {
      * @return the open session; close it when done
      * @throws OrtException if ONNX Runtime cannot load the model
      * @throws IllegalArgumentException as {@link MonitoredOnnxSession#open}, or if a named
-     *     output does not exist or cannot be read (a ZipMap, say), the
+     *     output does not exist or cannot be read (a ZipMap, say), {@link #sigmoid()} is set
+     *     for a score output of more than one value per row, the
      *     embedded baseline or schema is malformed, the schema refinement does not fit the
      *     model's inputs, or the baseline does not fit the schema
      */

@@ -174,6 +174,18 @@ final class OnnxInput {
     }
   }
 
+  /** Whether the model fixes this input's batch dimension at 1 ({@code [1, ...]}). */
+  boolean fixedBatch() {
+    return batchDimension == 1;
+  }
+
+  /** Row {@code r} of what {@link #convert(List)} returned, as if that row was converted alone. */
+  Object row(Object values, int r) {
+    Object out = java.lang.reflect.Array.newInstance(values.getClass().getComponentType(), width);
+    System.arraycopy(values, r * width, out, 0, width);
+    return out;
+  }
+
   /** Wraps what {@link #convert(List)} returned for {@code rows} rows in a tensor. */
   OnnxTensor tensor(OrtEnvironment env, Object values, int rows) throws OrtException {
     long[] shape = new long[rowShape.length + 1];

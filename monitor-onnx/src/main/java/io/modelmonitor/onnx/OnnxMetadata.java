@@ -14,7 +14,9 @@ import java.util.TreeMap;
 /**
  * A model's metadata as the monitor sees it: the labels and attributes of its
  * {@link ModelInfo}, and the baseline and schema refinement embedded under
- * {@link MonitoredOnnxSession#BASELINE_KEY} and {@link MonitoredOnnxSession#SCHEMA_KEY}.
+ * {@link MonitoredOnnxSession#BASELINE_KEY} and {@link MonitoredOnnxSession#SCHEMA_KEY}. The
+ * two documents are parsed only when asked for, so that one the builder overrides is never read
+ * (a malformed one included).
  */
 final class OnnxMetadata {
 
@@ -29,8 +31,10 @@ final class OnnxMetadata {
   final String graphDescription;
   /** Custom metadata without the two ModelMonitor documents, sorted by key. */
   final Map<String, String> custom;
-  final Baseline baseline;
-  final FeatureSchema<Map<String, ?>> schema;
+  /** The embedded documents as JSON text; null when absent. */
+  private final String baselineJson;
+  private final String schemaJson;
+  private final String source;
 
   private OnnxMetadata(OnnxModelMetadata m, String producerVersion, String source) {
     this.producer = m.getProducerName();
@@ -41,19 +45,45 @@ final class OnnxMetadata {
     this.description = m.getDescription();
     this.graphDescription = m.getGraphDescription();
     Map<String, String> all = new TreeMap<>(m.getCustomMetadata());
-    String baselineJson = all.remove(MonitoredOnnxSession.BASELINE_KEY);
-    String schemaJson = all.remove(MonitoredOnnxSession.SCHEMA_KEY);
+    this.baselineJson = all.remove(MonitoredOnnxSession.BASELINE_KEY);
+    this.schemaJson = all.remove(MonitoredOnnxSession.SCHEMA_KEY);
     this.custom = all;
+    this.source = source;
+  }
+
+  boolean hasBaseline() {
+    return baselineJson != null;
+  }
+
+  boolean hasSchema() {
+    return schemaJson != null;
+  }
+
+  /**
+   * Parses the embedded baseline.
+   *
+   * @return the baseline, or null when none is embedded
+   * @throws IllegalArgumentException naming the key if it is malformed
+   */
+  Baseline baseline() {
     try {
-      this.baseline = baselineJson == null ? null : Baseline.fromJson(baselineJson);
+      return baselineJson == null ? null : Baseline.fromJson(baselineJson);
     } catch (BaselineFormatException e) {
       throw new IllegalArgumentException(source + ": metadata '"
           + MonitoredOnnxSession.BASELINE_KEY + "' is not a valid baseline: " + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Parses the embedded schema refinement.
+   *
+   * @return the refinement, or null when none is embedded
+   * @throws IllegalArgumentException naming the key if it is malformed
+   */
+  FeatureSchema<Map<String, ?>> schema() {
     try {
-      this.schema = schemaJson == null ? null : FeatureSchema.fromJson(schemaJson,
-          InputShape.MAP);
+      return schemaJson == null ? null : FeatureSchema.fromJson(schemaJson, InputShape.MAP);
     } catch (SchemaFormatException e) {
       throw new IllegalArgumentException(source + ": metadata '"
           + MonitoredOnnxSession.SCHEMA_KEY + "' is not a valid feature schema: "
@@ -85,7 +115,7 @@ final class OnnxMetadata {
             "Time ONNX Runtime took to load the model and create its session",
             r.loadTime().toNanos() / 1e9)
         .measurement(MetricNames.ONNX_SIZE, "bytes", "Size of the ONNX model as loaded",
-            r.sizeBytes())
+            known(r.sizeBytes(), r.sizeBytes() >= 0))
         .measurement(MetricNames.ONNX_MEMORY_FOOTPRINT, "bytes",
             "Growth of the process's resident memory while the model loaded (an estimate)",
             known(r.footprintBytes(), r.residentBytesBefore() >= 0
@@ -93,11 +123,11 @@ final class OnnxMetadata {
         .measurement(MetricNames.ONNX_MEMORY_RESIDENT, "bytes",
             "Resident memory of the process around loading the model",
             known(r.residentBytesBefore(), r.residentBytesBefore() >= 0),
-            MetricNames.TAG_STAGE, "before_load")
+            MetricNames.TAG_PHASE, "before_load")
         .measurement(MetricNames.ONNX_MEMORY_RESIDENT, "bytes",
             "Resident memory of the process around loading the model",
             known(r.residentBytesAfter(), r.residentBytesAfter() >= 0),
-            MetricNames.TAG_STAGE, "after_load")
+            MetricNames.TAG_PHASE, "after_load")
         .measurement(MetricNames.ONNX_THREADS, null,
             "Threads the ONNX Runtime session was configured with (0 = its default)",
             r.intraOpThreads(), MetricNames.TAG_KIND, "intra_op")

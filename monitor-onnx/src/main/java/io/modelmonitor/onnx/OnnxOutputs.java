@@ -108,9 +108,11 @@ final class OnnxOutputs {
       }
       columns = rowWidth(score, info);
       scoreType = info.type;
-      if (sigmoid && columns > 2) {
-        throw new IllegalArgumentException("sigmoid() applies to a score, but output '" + score
-            + "' holds " + columns + " class probabilities per row");
+      if (sigmoid && columns != 1) {
+        throw new IllegalArgumentException("sigmoid() applies to a logit of one value per row "
+            + "([N] or [N, 1]), but output '" + score + "' holds " + columns
+            + " values per row" + (columns == 2 ? " (binary class probabilities: read them "
+            + "without sigmoid(), or name a logit output with scoreOutput)" : ""));
       }
     } else if (sigmoid) {
       throw new IllegalArgumentException("sigmoid() needs a score output");
@@ -198,6 +200,29 @@ final class OnnxOutputs {
       this.values = values;
       this.columns = columns;
       this.labels = labels;
+    }
+
+    /** The rows of {@code parts} one after the other; each part has the same columns. */
+    static Rows concat(Rows[] parts, int columns) {
+      int n = 0;
+      boolean hasValues = parts[0].values != null;
+      boolean hasLabels = parts[0].labels != null;
+      for (Rows part : parts) {
+        n += part.n;
+      }
+      double[] values = hasValues ? new double[n * columns] : null;
+      Object[] labels = hasLabels ? new Object[n] : null;
+      int at = 0;
+      for (Rows part : parts) {
+        if (hasValues) {
+          System.arraycopy(part.values, 0, values, at * columns, part.n * columns);
+        }
+        if (hasLabels) {
+          System.arraycopy(part.labels, 0, labels, at, part.n);
+        }
+        at += part.n;
+      }
+      return new Rows(n, values, columns, labels);
     }
 
     /** The score of row {@code r}: its value, or its class-1 probability; NaN for C > 2. */

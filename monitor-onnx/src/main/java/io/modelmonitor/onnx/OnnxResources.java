@@ -13,7 +13,8 @@ import java.util.Objects;
  * the three figures are -1.
  *
  * @param loadTime time ONNX Runtime took to create the session (parse, optimise, allocate)
- * @param sizeBytes size of the model as loaded, in bytes
+ * @param sizeBytes size of the model as loaded, in bytes; -1 if its file's size cannot be read
+ *     (exported as NaN)
  * @param intraOpThreads threads configured for work within an operator; 0 = ONNX Runtime's
  *     default
  * @param interOpThreads threads configured for running operators in parallel; 0 = ONNX

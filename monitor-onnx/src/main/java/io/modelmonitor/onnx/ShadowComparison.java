@@ -6,12 +6,18 @@ import io.modelmonitor.drift.DriftStatus;
 import io.modelmonitor.drift.FeatureDrift;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The state of one shadow comparison: totals since start and a ring of the last
  * {@code window} (champion, challenger) score pairs; memory fixed at construction. Writers and
  * readers take this object's lock only to add a batch or copy the state; statistics are computed
- * outside it.
+ * outside it, under a second lock so that concurrent readers compute a report once.
+ *
+ * <p>A row with NaN on either side is counted in {@code nanRows} and kept out of the sums, the
+ * largest difference and the window of pairs (so out of the drift samples); a NaN on one side
+ * only counts as disagreeing.
  */
 final class ShadowComparison {
 
@@ -29,15 +35,38 @@ final class ShadowComparison {
   private double sumAbsDiff;
   private double maxAbsDiff;
   private long exceeding;
+  private long nanRows;
   private long rankedBatches;
   private double overlapSum;
   private long dropped;
   private long failed;
-  /** The last report and the compared rows it saw; reports are cached until rows change. */
-  private volatile ShadowReport cached;
+  /** The last report and when it was computed; reports are cached until rows change. */
+  private volatile Cached cached;
+  /** Held while a report is computed, never while {@code this} is. */
+  private final Object computing = new Object();
+  private final LongSupplier nanoClock;
+  private final long gaugeMaxAgeNanos;
+  /** Reports computed so far; for tests. */
+  final AtomicLong computations = new AtomicLong();
+
+  private record Cached(ShadowReport report, long atNanos) {}
 
   ShadowComparison(String champion, String challenger, double tolerance, int window, int topK,
       DriftPolicy policy) {
+    this(champion, challenger, tolerance, window, topK, policy, System::nanoTime,
+        1_000_000_000L);
+  }
+
+  /**
+   * Creates a comparison whose gauge cache reads {@code nanoClock}.
+   *
+   * @param nanoClock the clock of {@link #gaugeReport()}'s cache
+   * @param gaugeMaxAgeNanos how long {@link #gaugeReport()} serves a report while rows arrive
+   */
+  ShadowComparison(String champion, String challenger, double tolerance, int window, int topK,
+      DriftPolicy policy, LongSupplier nanoClock, long gaugeMaxAgeNanos) {
+    this.nanoClock = nanoClock;
+    this.gaugeMaxAgeNanos = gaugeMaxAgeNanos;
     this.champion = champion;
     this.challenger = challenger;
     this.tolerance = tolerance;
@@ -56,7 +85,16 @@ final class ShadowComparison {
     double overlap = a.length >= 2 ? topKOverlap(a, b, Math.min(topK, a.length)) : Double.NaN;
     synchronized (this) {
       for (int i = 0; i < a.length; i++) {
-        double d = Math.abs(b[i] - a[i]);
+        boolean nanA = Double.isNaN(a[i]);
+        boolean nanB = Double.isNaN(b[i]);
+        if (nanA || nanB) {
+          nanRows++;
+          if (nanA != nanB) { // a score against none: they disagree
+            exceeding++;
+          }
+          continue;
+        }
+        double d = a[i] == b[i] ? 0 : Math.abs(b[i] - a[i]); // equal infinities agree
         sumAbsDiff += d;
         maxAbsDiff = Math.max(maxAbsDiff, d);
         if (d > tolerance) {
@@ -100,33 +138,49 @@ final class ShadowComparison {
     return calls;
   }
 
+  /**
+   * The report for the meters: the last one while it is younger than the gauges' maximum age,
+   * so one scrape of every gauge computes it at most once however fast rows arrive.
+   */
+  ShadowReport gaugeReport() {
+    Cached last = cached;
+    if (last != null && nanoClock.getAsLong() - last.atNanos < gaugeMaxAgeNanos) {
+      return last.report;
+    }
+    return report();
+  }
+
   /** The report, recomputed only when rows were compared since the last one. */
   ShadowReport report() {
-    ShadowReport last = cached;
-    double[] a;
-    double[] b;
-    ShadowReport totals;
-    synchronized (this) {
-      if (last != null && last.comparedRows() == rows && last.droppedCalls() == dropped
-          && last.failedCalls() == failed) {
-        return last;
+    synchronized (computing) {
+      ShadowReport last = cached == null ? null : cached.report;
+      double[] a;
+      double[] b;
+      ShadowReport totals;
+      synchronized (this) {
+        if (last != null && last.comparedRows() == rows && last.droppedCalls() == dropped
+            && last.failedCalls() == failed) {
+          return last;
+        }
+        a = Arrays.copyOf(championRing, size);
+        b = Arrays.copyOf(challengerRing, size);
+        long numeric = rows - nanRows;
+        totals = new ShadowReport(champion, challenger, rows, calls, dropped, failed,
+            numeric == 0 ? 0 : sumAbsDiff / numeric, maxAbsDiff, tolerance,
+            rows == 0 ? 0 : (double) exceeding / rows, nanRows,
+            rankedBatches == 0 ? Double.NaN : overlapSum / rankedBatches, rankedBatches, size,
+            noData(0));
       }
-      a = Arrays.copyOf(championRing, size);
-      b = Arrays.copyOf(challengerRing, size);
-      totals = new ShadowReport(champion, challenger, rows, calls, dropped, failed,
-          rows == 0 ? 0 : sumAbsDiff / rows, maxAbsDiff, tolerance,
-          rows == 0 ? 0 : (double) exceeding / rows,
-          rankedBatches == 0 ? Double.NaN : overlapSum / rankedBatches, rankedBatches, size,
-          noData(0));
+      computations.incrementAndGet();
+      FeatureDrift drift = drift(a, b);
+      ShadowReport report = new ShadowReport(totals.champion(), totals.challenger(),
+          totals.comparedRows(), totals.comparedCalls(), totals.droppedCalls(),
+          totals.failedCalls(), totals.meanAbsDiff(), totals.maxAbsDiff(), totals.tolerance(),
+          totals.exceedShare(), totals.nanRows(), totals.topKOverlap(), totals.rankedBatches(),
+          totals.windowRows(), drift);
+      cached = new Cached(report, nanoClock.getAsLong());
+      return report;
     }
-    FeatureDrift drift = drift(a, b);
-    ShadowReport report = new ShadowReport(totals.champion(), totals.challenger(),
-        totals.comparedRows(), totals.comparedCalls(), totals.droppedCalls(),
-        totals.failedCalls(), totals.meanAbsDiff(), totals.maxAbsDiff(), totals.tolerance(),
-        totals.exceedShare(), totals.topKOverlap(), totals.rankedBatches(),
-        totals.windowRows(), drift);
-    cached = report;
-    return report;
   }
 
   private FeatureDrift drift(double[] championScores, double[] challengerScores) {

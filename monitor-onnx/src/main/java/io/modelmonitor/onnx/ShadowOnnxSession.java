@@ -53,12 +53,20 @@ import org.slf4j.LoggerFactory;
  * {@link MetricNames#SHADOW_ROWS}, tagged with the champion's model and version and the
  * challenger.
  *
- * <p>Thread-safe. {@link #close()} lets queued challenger calls finish (up to 5 seconds), stops
- * the thread and removes the meters; it closes neither session.
+ * <p>Thread-safe. {@link #close()} lets queued challenger calls finish (up to 5 seconds, then
+ * drops the rest), waits for the one running, stops the thread and removes the meters; it
+ * closes neither session. The meters share one report, recomputed at most once a second while
+ * rows arrive.
  */
 public final class ShadowOnnxSession implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShadowOnnxSession.class);
+
+  /** How long the meters share one report while rows arrive: one computation per scrape. */
+  static final long GAUGE_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** How long close() lets queued challenger calls run before dropping them. */
+  private static final long DRAIN_SECONDS = 5;
 
   private final MonitoredOnnxSession champion;
   private final MonitoredOnnxSession challenger;
@@ -73,7 +81,7 @@ public final class ShadowOnnxSession implements AutoCloseable {
     this.champion = b.champion;
     this.challenger = b.challenger;
     this.comparison = new ShadowComparison(id(champion.monitor()), id(challenger.monitor()),
-        b.tolerance, b.window, b.topK, b.drift);
+        b.tolerance, b.window, b.topK, b.drift, b.nanoClock, GAUGE_MAX_AGE_NANOS);
     this.executor = b.synchronous ? null : new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(b.queueCapacity), r -> {
           Thread t = new Thread(r, "modelmonitor-shadow-" + id(challenger.monitor()));
@@ -142,6 +150,10 @@ public final class ShadowOnnxSession implements AutoCloseable {
   }
 
   private void shadow(double[] championScores, ChallengerCall call) {
+    if (closed.get()) {
+      comparison.dropped();
+      return;
+    }
     if (executor == null) {
       compare(championScores, call);
       return;
@@ -177,6 +189,11 @@ public final class ShadowOnnxSession implements AutoCloseable {
     return comparison.report();
   }
 
+  /** The comparison behind the report and the meters; for tests. */
+  ShadowComparison comparison() {
+    return comparison;
+  }
+
   /**
    * Returns the champion.
    *
@@ -196,9 +213,14 @@ public final class ShadowOnnxSession implements AutoCloseable {
   }
 
   /**
-   * Lets queued challenger calls finish (up to 5 seconds in all), stops the shadow thread and
-   * removes the meters. Later calls still score with the champion; challenger calls are then
-   * dropped (counted). Idempotent; closes neither session.
+   * Stops the challenger and removes the meters. In the default mode queued challenger calls
+   * may finish for up to 5 seconds; those still queued then are dropped (counted), and close
+   * waits for the challenger call running on the shadow thread, however long it takes, so that
+   * the challenger session can be closed right after (it waits for its own calls too). In
+   * synchronous mode there is no queue: close returns at once, and a challenger call already
+   * running on a caller's thread finishes there. Later calls still score with the champion;
+   * their challenger calls are dropped (counted), in both modes. Idempotent; closes neither
+   * session.
    */
   @Override
   public void close() {
@@ -206,17 +228,39 @@ public final class ShadowOnnxSession implements AutoCloseable {
       return;
     }
     if (executor != null) {
-      executor.shutdown();
-      try {
-        executor.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      drain();
     }
     for (Meter m : meters) {
       meterRegistry.remove(m);
     }
     meters.clear();
+  }
+
+  private void drain() {
+    executor.shutdown();
+    boolean interrupted = false;
+    try {
+      if (!executor.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+        List<Runnable> queued = executor.shutdownNow(); // interrupts; native code ignores it
+        for (int i = 0; i < queued.size(); i++) {
+          comparison.dropped();
+        }
+        LOG.warn("challenger {}: {} queued calls dropped at close; waiting for the running one",
+            id(challenger.monitor()), queued.size());
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    while (!executor.isTerminated()) { // the running call: never return while it runs
+      try {
+        executor.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void bindMeters() {
@@ -228,6 +272,9 @@ public final class ShadowOnnxSession implements AutoCloseable {
     gauge(MetricNames.SHADOW_DISAGREEMENT, tags, "exceed_share", ShadowReport::exceedShare,
         "How the challenger's scores differ from the champion's on the same rows");
     gauge(MetricNames.SHADOW_DISAGREEMENT, tags, "top_k_overlap", ShadowReport::topKOverlap,
+        "How the challenger's scores differ from the champion's on the same rows");
+    gauge(MetricNames.SHADOW_DISAGREEMENT, tags, "nan_share",
+        r -> r.comparedRows() == 0 ? 0 : (double) r.nanRows() / r.comparedRows(),
         "How the challenger's scores differ from the champion's on the same rows");
     for (DriftStatistic s : List.of(DriftStatistic.PSI, DriftStatistic.JENSEN_SHANNON,
         DriftStatistic.KS, DriftStatistic.WASSERSTEIN)) {
@@ -245,7 +292,7 @@ public final class ShadowOnnxSession implements AutoCloseable {
 
   private void gauge(String name, Tags tags, String statistic, ToDoubleFunction<ShadowReport> f,
       String description) {
-    meters.add(Gauge.builder(name, comparison, c -> f.applyAsDouble(c.report()))
+    meters.add(Gauge.builder(name, comparison, c -> f.applyAsDouble(c.gaugeReport()))
         .description(description).tags(tags).tag(MetricNames.TAG_STATISTIC, statistic)
         .strongReference(true).register(meterRegistry));
   }
@@ -268,6 +315,7 @@ public final class ShadowOnnxSession implements AutoCloseable {
     private boolean synchronous;
     private DriftPolicy drift = DriftPolicy.DEFAULTS;
     private MeterRegistry meterRegistry;
+    private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
     private Builder(MonitoredOnnxSession champion, MonitoredOnnxSession challenger) {
       this.champion = Objects.requireNonNull(champion, "champion");
@@ -369,6 +417,12 @@ public final class ShadowOnnxSession implements AutoCloseable {
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Sets the clock of the meters' shared report; for tests. */
+    Builder nanoClock(java.util.function.LongSupplier clock) {
+      this.nanoClock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

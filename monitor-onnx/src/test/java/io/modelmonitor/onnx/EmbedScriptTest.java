@@ -2,11 +2,15 @@ package io.modelmonitor.onnx;
 
 import static io.modelmonitor.onnx.MonitoredOnnxSessionTest.model;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelmonitor.ModelSnapshot;
 import io.modelmonitor.MonitorRegistry;
 import io.modelmonitor.drift.Baseline;
+import io.modelmonitor.drift.BaselineFormatException;
 import io.modelmonitor.schema.FeatureSchema;
+import io.modelmonitor.schema.InputShape;
+import io.modelmonitor.schema.SchemaFormatException;
 import io.modelmonitor.testing.SystemTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,6 +110,59 @@ class EmbedScriptTest {
     assertThat(b.output()).contains("\"format\": \"modelmonitor-baseline\"");
     assertThat(c.exit()).isNotZero();
     assertThat(c.output()).contains("KEY=VALUE");
+    assertThat(Files.readAllBytes(onnx)).isEqualTo(before);
+  }
+
+  @Test
+  void embed_structurallyWrongTopLevel_refusedNamingTheFieldAndJavaAgrees(@TempDir Path dir)
+      throws Exception {
+    Path onnx = dir.resolve("ctr.onnx");
+    Files.copy(model("ctr_logreg.onnx"), onnx, StandardCopyOption.REPLACE_EXISTING);
+    byte[] before = Files.readAllBytes(onnx);
+    String b = "{\"format\":\"modelmonitor-baseline\",\"version\":1,";
+    String s = "{\"format\":\"modelmonitor-feature-schema\",\"version\":1,";
+    String[][] baselines = {
+        {b + "\"features\":[\"price\"]}", "features: expected an object"},
+        {b + "\"prediction\":{\"type\":\"numeric\"}}", "features: missing"},
+        {b + "\"features\":{},\"extra\":1}", "unknown top-level keys ['extra']"},
+        {b + "\"features\":{\"price\":{\"type\":\"number\"}}}",
+            "features.price.type: expected one of numeric, categorical, vector"},
+        {b + "\"features\":{},\"metrics\":{\"auc\":\"high\"}}",
+            "metrics.auc: expected a number"},
+        {b + "\"features\":{},\"prediction\":[0.5]}", "prediction: expected a profile object"},
+        {"{\"format\":\"modelmonitor-baseline\",\"version\":true,\"features\":{}}",
+            "expected \"version\": 1, got True"},
+    };
+    String[][] schemas = {
+        {s + "\"features\":[]}", "shape: an ONNX model's schema has shape \"map\", got None"},
+        {s + "\"shape\":\"map\",\"features\":{\"price\":{}}}",
+            "features: expected a list of features"},
+        {s + "\"shape\":\"map\",\"features\":[{\"name\":\"price\"}]}",
+            "features[0].type: expected a string"},
+        {s + "\"shape\":\"map\",\"features\":[{\"name\":\"p\",\"type\":\"numeric\"},"
+            + "{\"name\":\"p\",\"type\":\"numeric\"}]}", "features[1].name: duplicate"},
+        {s + "\"shape\":\"map\",\"ignored\":\"id\",\"features\":[]}",
+            "ignored: expected a list of strings"},
+    };
+    for (String[] c : baselines) {
+      Path file = dir.resolve("baseline.json");
+      Files.writeString(file, c[0]);
+      Run run = embed(onnx.toString(), "--baseline", file.toString());
+      assertThat(run.exit()).as(c[0]).isNotZero();
+      assertThat(run.output()).as(c[0]).contains("baseline.json: " + c[1]);
+      // never stricter than the reader that opens the model
+      assertThatThrownBy(() -> Baseline.fromJson(c[0])).as(c[0])
+          .isInstanceOf(BaselineFormatException.class);
+    }
+    for (String[] c : schemas) {
+      Path file = dir.resolve("schema.json");
+      Files.writeString(file, c[0]);
+      Run run = embed(onnx.toString(), "--schema", file.toString());
+      assertThat(run.exit()).as(c[0]).isNotZero();
+      assertThat(run.output()).as(c[0]).contains("schema.json: " + c[1]);
+      assertThatThrownBy(() -> FeatureSchema.fromJson(c[0], InputShape.MAP)).as(c[0])
+          .isInstanceOf(SchemaFormatException.class);
+    }
     assertThat(Files.readAllBytes(onnx)).isEqualTo(before);
   }
 }

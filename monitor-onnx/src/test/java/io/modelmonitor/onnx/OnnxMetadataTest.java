@@ -325,4 +325,39 @@ class OnnxMetadataTest {
       assertThat(registry.find("m")).isEmpty();
     }
   }
+
+  @Test
+  void open_malformedEmbeddedDocumentsOverriddenByTheBuilder_opensWithoutReadingThem()
+      throws OrtException {
+    Baseline own = Baseline.builder().predictions(new double[] {0.1, 0.2, 0.3, 0.4}).build();
+    FeatureSchema<Map<String, ?>> refinement = FeatureSchema.forMap()
+        .numeric("price", f -> f.range(0, 1000)).build();
+    try (MonitorRegistry registry = MonitorRegistry.builder().build();
+        MonitoredOnnxSession ctr = MonitoredOnnxSession.builder(registry, "m", "v1",
+            model("ctr_logreg_bad_embedded.onnx")).baseline(own).schema(refinement).open()) {
+      assertThat(ctr.score(row(12.5, 0.04, 3))).isBetween(0.0, 1.0);
+      assertThat(ctr.schema().feature("price").orElseThrow().max()).isEqualTo(1000.0);
+      assertThat(ctr.monitor().snapshot().info().attributes())
+          .containsEntry("baseline", "builder").containsEntry("schema", "builder");
+    }
+  }
+
+  @Test
+  void open_malformedEmbeddedDocumentNotOverridden_failsNamingTheKey() {
+    Baseline own = Baseline.builder().predictions(new double[] {0.1, 0.2, 0.3, 0.4}).build();
+    try (MonitorRegistry registry = MonitorRegistry.builder().build()) {
+      assertThatThrownBy(() -> MonitoredOnnxSession.open(registry, "m", "v1",
+          model("ctr_logreg_bad_embedded.onnx")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContainingAll("ctr_logreg_bad_embedded.onnx",
+              "metadata 'modelmonitor.baseline' is not a valid baseline", "features");
+      // the baseline overridden, the schema is still read: its key is named
+      assertThatThrownBy(() -> MonitoredOnnxSession.builder(registry, "m", "v1",
+          model("ctr_logreg_bad_embedded.onnx")).baseline(own).open())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContainingAll("ctr_logreg_bad_embedded.onnx",
+              "metadata 'modelmonitor.schema' is not a valid feature schema");
+      assertThat(registry.find("m")).isEmpty();
+    }
+  }
 }

@@ -45,7 +45,7 @@ class OnnxResourcesTest {
           .isEqualTo(2);
       assertThat(info.measurement(MetricNames.ONNX_THREADS, MetricNames.TAG_KIND, "inter_op"))
           .isEqualTo(1);
-      assertThat(info.measurement(MetricNames.ONNX_MEMORY_RESIDENT, MetricNames.TAG_STAGE,
+      assertThat(info.measurement(MetricNames.ONNX_MEMORY_RESIDENT, MetricNames.TAG_PHASE,
           "after_load")).isEqualTo(r.residentBytesAfter() < 0 ? Double.NaN
           : (double) r.residentBytesAfter());
     }
@@ -80,7 +80,7 @@ class OnnxResourcesTest {
           .contains("model_onnx_threads{kind=\"inter_op\",model=\"ctr\",version=\"v1\"} 0.0")
           .contains("model_onnx_load_duration_seconds{model=\"ctr\",version=\"v1\"} ")
           .contains("model_onnx_memory_footprint_bytes{model=\"ctr\",version=\"v1\"} ")
-          .contains("model_onnx_memory_resident_bytes{model=\"ctr\",stage=\"before_load\"")
+          .contains("model_onnx_memory_resident_bytes{model=\"ctr\",phase=\"before_load\"")
           .doesNotContain("ranking-team"); // custom metadata never becomes a label
     }
   }
@@ -95,5 +95,20 @@ class OnnxResourcesTest {
     Files.writeString(status, "VmRSS:\t  12 MB\n");
     assertThat(ResidentMemory.bytes(status)).isEqualTo(-1);
     assertThat(ResidentMemory.bytes(dir.resolve("absent"))).isEqualTo(-1);
+  }
+
+  @Test
+  void info_unknownSizeAndResidentMemory_exportedAsNaN() throws Exception {
+    try (ai.onnxruntime.OrtSession session = PlainOrt.ENV.createSession(
+        model("ctr_logreg.onnx").toString())) {
+      ModelInfo info = OnnxMetadata.read(session.getMetadata(), "", "test")
+          .info(new OnnxResources(java.time.Duration.ofMillis(3), -1, 0, 0, -1, -1), "none",
+              "none");
+      assertThat(info.measurement(MetricNames.ONNX_SIZE)).isNaN();
+      assertThat(info.measurement(MetricNames.ONNX_MEMORY_FOOTPRINT)).isNaN();
+      assertThat(info.measurement(MetricNames.ONNX_MEMORY_RESIDENT, MetricNames.TAG_PHASE,
+          "before_load")).isNaN();
+      assertThat(info.measurement(MetricNames.ONNX_LOAD_DURATION)).isEqualTo(0.003);
+    }
   }
 }

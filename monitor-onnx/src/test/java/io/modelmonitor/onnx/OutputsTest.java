@@ -113,6 +113,18 @@ class OutputsTest {
   }
 
   @Test
+  void sigmoid_binaryProbabilitiesOfTwoColumns_refusedAtOpen() {
+    try (MonitorRegistry registry = MonitorRegistry.builder().build()) {
+      assertThatThrownBy(() -> MonitoredOnnxSession.builder(registry, "binary", "v1",
+          MonitoredOnnxSessionTest.model("binary_outputs.onnx")).sigmoid().open())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("output 'probabilities' holds 2 values per row")
+          .hasMessageContaining("one value per row");
+      assertThat(registry.monitors()).isEmpty();
+    }
+  }
+
+  @Test
   void multiclass_classify_stringLabelAndSoftmaxEqualThePlainSession() throws OrtException {
     Map<String, Object> plain = PlainOrt.run("multiclass.onnx",
         Map.of("features", PlainOrt.floats(MULTI_X)));

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every tensor and result a call creates is released: 200,000 monitored runs (single rows,
- * batches, classifications and raw tensors) leave both the process's resident memory and the
- * heap where they were.
+ * batches, classifications and raw tensors, and 1 in 20 of them also a call that fails inside
+ * ONNX Runtime) leave both the process's resident memory and the heap where they were.
  *
  * <p>Why resident memory shows a leak here: each run creates native tensors and a native result
  * (a few hundred bytes of ONNX Runtime memory each); leaking even one per run would add well over
@@ -32,6 +32,7 @@ class ResourceReleaseTest {
 
   private static final int RUNS = 200_000;
   private static final int WARMUP = 20_000;
+  private static final int FAIL_EVERY = 20;
   private static final long RSS_SLACK_BYTES = 32L * 1024 * 1024;
   private static final long HEAP_SLACK_BYTES = 16L * 1024 * 1024;
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
@@ -76,22 +77,55 @@ class ResourceReleaseTest {
     }
   }
 
+  /** The failure path: a call of every kind that fails inside ONNX Runtime, by turns. */
+  private static void fail(MonitoredOnnxSession lookup, int i) throws OrtException {
+    Map<String, Object> outOfRange = Map.of("bucket", 7L);
+    try {
+      switch (i / FAIL_EVERY % 4) {
+        case 0:
+          lookup.score(outOfRange);
+          break;
+        case 1:
+          lookup.scoreBatch(List.of(outOfRange, outOfRange));
+          break;
+        case 2:
+          lookup.classifyBatch(List.of(outOfRange));
+          break;
+        default:
+          try (OnnxTensor bucket = OnnxTensor.createTensor(ENV, new long[][] {{7L}})) {
+            lookup.run(Map.of("bucket", bucket)).close();
+          }
+      }
+    } catch (OrtException expected) {
+      return;
+    }
+    throw new AssertionError("bucket 7 did not fail");
+  }
+
   @Test
   void twoHundredThousandRuns_residentMemoryAndHeapStayBoundedAndEveryCallIsCounted()
       throws Exception {
     try (MonitorRegistry registry = MonitorRegistry.builder().build();
         MonitoredOnnxSession ctr = MonitoredOnnxSession.builder(registry, "ctr", "v1",
-            MonitoredOnnxSessionTest.model("ctr_logreg.onnx")).intraOpThreads(1).open()) {
+            MonitoredOnnxSessionTest.model("ctr_logreg.onnx")).intraOpThreads(1).open();
+        MonitoredOnnxSession lookup = MonitoredOnnxSession.builder(registry, "lookup", "v1",
+            MonitoredOnnxSessionTest.model("gather_lookup.onnx")).intraOpThreads(1).open()) {
       Map<String, Object> row = Map.of("price", 12.5, "ctr_7d", 0.04, "position", 3);
       List<Map<String, Object>> batch = List.of(row, row, row, row);
       for (int i = 0; i < WARMUP; i++) { // class loading, JIT, monitor cells, ORT arenas
         run(ctr, i, row, batch);
+        if (i % FAIL_EVERY == 5) {
+          fail(lookup, i);
+        }
       }
       long heapBefore = usedHeapAfterGc();
       long rssBefore = residentBytes();
       double sum = 0;
       for (int i = 0; i < RUNS; i++) {
         sum += run(ctr, i, row, batch);
+        if (i % FAIL_EVERY == 5) {
+          fail(lookup, i);
+        }
       }
       long heapAfter = usedHeapAfterGc();
       long rssAfter = residentBytes();
@@ -109,6 +143,9 @@ class ResourceReleaseTest {
           .isEqualTo(WARMUP + RUNS);
       assertThat(ctr.monitor().snapshot().totalBatches().items())
           .isEqualTo(4L * (WARMUP + RUNS) / 10);
+      assertThat(lookup.monitor().snapshot().totalOutcomes().errors())
+          .isEqualTo((WARMUP + RUNS) / FAIL_EVERY);
+      assertThat(lookup.monitor().snapshot().totalOutcomes().success()).isZero();
     }
   }
 
