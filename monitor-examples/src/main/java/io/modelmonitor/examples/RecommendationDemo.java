@@ -27,7 +27,7 @@ import java.util.Locale;
  * scores (online AUC), and recovery. At the end it prints which alert caught each incident and
  * after how long, and any false alarm.
  *
- * <p>Run: {@code mvn -B -q -pl monitor-examples -am package exec:java -DskipTests}. Arguments
+ * <p>Run: {@code mvn -B -q -pl monitor-examples -am package exec:exec -DskipTests}. Arguments
  * (through {@code -Dexec.args="..."}): {@code --seconds=N} scenario length (default 70, at least
  * 36; also the system property {@code demo.seconds}), {@code --serve} keep serving normal
  * traffic afterwards until stopped, {@code --fast} play on a fast clock (seconds of real time),
