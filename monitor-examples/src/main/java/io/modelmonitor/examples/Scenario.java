@@ -113,9 +113,16 @@ final class Scenario {
   }
 
   /**
-   * The demo's alert rules: the names, signals and clear thresholds of
-   * {@code AlertRules.defaults()}, with pending periods of seconds instead of minutes (the
-   * phases last about ten seconds), plus an online-AUC rule, for the service's two models.
+   * The demo's alert rules, for the service's two models: the names and signals of
+   * {@code AlertRules.defaults()}, with pending periods of 2 seconds instead of minutes (the
+   * phases last about ten seconds), plus an online-AUC rule. ModelErrorRate, ModelInvalidInputs
+   * (0.01, clear below 0.005), ModelFeatureDrift and ModelStuckPredictions keep the defaults'
+   * thresholds. Deviations: every rate rule needs {@value #MIN_CALLS} calls per window instead of
+   * 100 (a 1-second window holds only as many calls as the request rate, 100 by default);
+   * ModelLatencyP99 fires above 0.1 s and clears below 0.08 s instead of 0.25/0.2 s (on the fast
+   * clock requests run one after another, so the regression's slow requests, 6% slowed by
+   * 120 ms, must fit in one second of scenario time; 400 ms ones would not); ModelNoTraffic
+   * waits 5 seconds.
    */
   static List<AlertRule> rules() {
     String ctr = CtrModel.NAME;
@@ -131,7 +138,7 @@ final class Scenario {
             .minSamples(MIN_CALLS)
             .description("{model} p99 latency is {value}s (threshold {threshold}s)").build(),
         AlertRule.builder("ModelInvalidInputs").signal(Signals.invalidInputRate())
-            .models(ctr, rec).above(0.05).clearBelow(0.02).forDuration(pending)
+            .models(ctr, rec).above(0.01).clearBelow(0.005).forDuration(pending)
             .keepFiringFor(pending).minSamples(MIN_CALLS)
             .description("{value} of {model}'s inputs break its schema (threshold "
                 + "{threshold})").build(),
