@@ -92,7 +92,8 @@ public final class RecommendationDemo {
           rate = Integer.parseInt(arg.substring("--rate=".length()));
         } else {
           throw new IllegalArgumentException("unknown argument " + arg + "; use --seconds=N, "
-              + "--serve, --fast, --host=ADDRESS, --api-port=N, --monitor-port=N, --rate=N, --seed=N");
+              + "--serve, --fast, --host=ADDRESS, --api-port=N, --monitor-port=N, --rate=N "
+              + "(" + MIN_RATE + ".." + MAX_RATE + "), --seed=N");
         }
       }
       if (rate < MIN_RATE || rate > MAX_RATE) {
