@@ -10,6 +10,7 @@ import io.modelmonitor.alert.WebhookSink;
 import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.feedback.FeedbackPolicy;
 import io.modelmonitor.http.MonitorHttpServer;
+import java.io.Closeable;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -141,7 +142,8 @@ public final class RecommendationDemo {
     Catalogue catalogue = Catalogue.load();
     byte[] secret = "demo-webhook-secret".getBytes(StandardCharsets.UTF_8);
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (WebhookReceiver webhook = new WebhookReceiver(secret, d -> out.printf(Locale.ROOT,
+    try (Closeable closePrometheus = prometheus::close;
+        WebhookReceiver webhook = new WebhookReceiver(secret, d -> out.printf(Locale.ROOT,
         "%n[webhook] %s %s on %s (value %.3f)%n", d.state(), d.alert(), d.model(), d.value()))) {
       MonitorRegistry registry = MonitorRegistry.builder()
           .ticker(clock)
