@@ -295,7 +295,11 @@ final class RecommendationService implements AutoCloseable {
     }
   }
 
-  /** The query's parameters, or null after answering 400 to a malformed {@code %} escape. */
+  /**
+   * The query's parameters, or null after answering 400 to a malformed {@code %} escape (the
+   * JDK's server rejects most before the handler runs; this keeps any that get through from
+   * escaping the handler as an exception).
+   */
   private static Map<String, String> query(HttpExchange exchange) throws IOException {
     try {
       return query(exchange.getRequestURI());
