@@ -10,7 +10,9 @@ onnx only (Debian: python3-numpy, python3-onnx):
    popularity), clicked with a known ground-truth probability (``true_click_probability``, the
    same function the Java demo's shoppers use);
 2. clean: the raw log carries what real logs carry (duplicate impressions, missing and negative
-   prices, prices logged in cents by one client, unknown categories); those rows are dropped;
+   prices, prices logged in cents by one client, unknown categories); those rows are dropped,
+   a price when it is not within a factor of 2 of the item's catalogue price (the log carries
+   the item id);
 3. engineer and standardise: log1p(price), log(price / user price level), discount,
    log1p(orders), rating, category affinity, brand match, one-hot category; a standard scaler is
    fitted on the training split;
@@ -22,6 +24,14 @@ onnx only (Debian: python3-numpy, python3-onnx):
    training data and its scores, written by tools/baseline.py), ``modelmonitor.schema`` (the
    feature schema with bounds and the category vocabulary), ``modelmonitor.scaler`` and
    ``modelmonitor.offline_metrics``.
+
+   Why the scaler is ``modelmonitor.scaler`` and not the baseline's ``preprocessing`` field:
+   the standard scaler (and the rest of the feature engineering) is inside the ONNX graph, so
+   the service passes raw features and ModelMonitor sees, checks and compares raw features
+   against a baseline of raw features; nothing outside the graph applies the scaler. The
+   baseline's ``preprocessing`` field describes a transformation applied before the features
+   reach the model (and the monitor); here there is none. ``modelmonitor.scaler`` records the
+   graph's scaler for documentation and is checked against the graph by CtrModelTest.
 
 Run from the repository root (deterministic: same files every run):
 
@@ -63,13 +73,14 @@ CANDIDATES = 48  # per request: half from favourite categories, half by populari
 AFFINITY = [0.6, 0.3, 0.1]  # a user's affinity for their 1st, 2nd, 3rd favourite category
 NUMERIC = ["price", "discount", "orders_30d", "rating", "user_price_level",
            "category_affinity", "brand_match"]
+PRICE_RATIO = (0.5, 2.0)  # logged price / catalogue price accepted by clean
 ENGINEERED = ["log_price", "log_price_ratio", "discount", "log_orders", "rating",
               "category_affinity", "brand_match"]
 
 
 def true_click_probability(price, discount, category_index, orders, rating, user_price_level,
                            category_affinity, brand_match):
-    """The shoppers' real click probability (the Java demo's ShopperModel uses the same)."""
+    """The shoppers' real click probability (the Java demo's Catalogue.clickProbability is the same)."""
     logit = (-4.2 + 2.2 * category_affinity + 0.9 * brand_match + 0.30 * np.log1p(orders)
              - 1.2 * np.abs(np.log(price / user_price_level)) + 2.5 * discount
              + 0.45 * (rating - 4.0) + np.asarray(CATEGORY_BIAS)[category_index])
@@ -113,7 +124,7 @@ def features_of(cat, users, user, items):
     item_cat = cat["category"][items]
     affinity = np.array([AFFINITY[fav.index(c)] if c in fav else 0.0 for c in item_cat])
     brand_match = np.isin(cat["brand"][items], users["brands"][user]).astype(np.float64)
-    return {"price": cat["price"][items], "discount": cat["discount"][items],
+    return {"item_id": items, "price": cat["price"][items], "discount": cat["discount"][items],
             "category": item_cat, "orders_30d": cat["orders_30d"][items].astype(np.float64),
             "rating": cat["rating"][items], "user_price_level": np.full(items.size,
                                                                         users["price_level"][user]),
@@ -154,9 +165,15 @@ def clean(log, cat):
     keep = np.zeros(n, dtype=bool)
     keep[first] = True
     duplicates = int(n - keep.sum())
-    max_price = float(cat["price"].max())
-    valid = (np.isfinite(log["price"]) & (log["price"] > 0) & (log["price"] <= max_price)
-             & np.isin(log["category"], CATEGORIES))
+    # a logged price must be the item's catalogue price, give or take what a promotion or a
+    # rounding does (a factor of 2 either way); a price in cents is 100 times the catalogue
+    # price, whatever the item, while a cap at the catalogue's highest price lets the cents of
+    # every item under 1/100 of that maximum through
+    catalogue_price = cat["price"][log["item_id"]]
+    with np.errstate(invalid="ignore"):
+        ratio = log["price"] / catalogue_price
+        valid = (np.isfinite(log["price"]) & (log["price"] > 0) & (ratio >= PRICE_RATIO[0])
+                 & (ratio <= PRICE_RATIO[1]) & np.isin(log["category"], CATEGORIES))
     dropped_invalid = int((keep & ~valid).sum())
     keep &= valid
     report = {"raw_rows": n, "duplicates_dropped": duplicates,

@@ -10,6 +10,7 @@ import io.modelmonitor.alert.WebhookSink;
 import io.modelmonitor.drift.PredictionSpec;
 import io.modelmonitor.feedback.FeedbackPolicy;
 import io.modelmonitor.http.MonitorHttpServer;
+import java.io.Closeable;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,18 +28,36 @@ import java.util.Locale;
  * scores (online AUC), and recovery. At the end it prints which alert caught each incident and
  * after how long, and any false alarm.
  *
- * <p>Run: {@code mvn -B -q -pl monitor-examples -am package exec:java -DskipTests}. Arguments
+ * <p>Run: {@code mvn -B -q -pl monitor-examples -am package exec:exec -DskipTests}. Arguments
  * (through {@code -Dexec.args="..."}): {@code --seconds=N} scenario length (default 70, at least
  * 36; also the system property {@code demo.seconds}), {@code --serve} keep serving normal
  * traffic afterwards until stopped, {@code --fast} play on a fast clock (seconds of real time),
  * {@code --host=ADDRESS} bind address (default 127.0.0.1), {@code --api-port=N} and
  * {@code --monitor-port=N} (default 0: free ports), {@code --rate=N} requests per second
- * (default 100), {@code --seed=N} the traffic's random seed (default 42).
+ * (default 100, at least {@link #MIN_RATE}), {@code --seed=N} the traffic's random seed
+ * (default 42). {@code --fast} and {@code --serve} do not go together (a fast clock would serve
+ * as fast as the CPU allows, forever). The process exits with status 1 when an incident was not
+ * detected by the alert meant for it; false alarms are reported but do not fail the run (under
+ * real-time load a slow machine may cause them).
  */
 public final class RecommendationDemo {
 
   /** Default scenario length in seconds. */
   static final int DEFAULT_SECONDS = 70;
+
+  /**
+   * The lowest request rate at which every incident can be detected: ModelLatencyP99 and
+   * ModelInvalidInputs need {@value Scenario#MIN_CALLS} calls per 1-second window (one call of
+   * each model per request), ModelAucDrop needs {@value Scenario#MIN_AUC_LABELS} labelled
+   * impressions over the {@value Scenario#ROLLING_WINDOWS} rolling windows at
+   * {@value Scenario.Traffic#SHOWN} impressions per request (34 requests/s); plus 20% headroom
+   * for requests that straddle a window boundary in real time: 60.
+   */
+  static final int MIN_RATE = (int) Math.ceil(1.2 * Math.max(Scenario.MIN_CALLS,
+      Math.ceil((double) Scenario.MIN_AUC_LABELS
+          / (Scenario.ROLLING_WINDOWS * Scenario.Traffic.SHOWN))));
+  /** The highest request rate. */
+  static final int MAX_RATE = 1000;
 
   private RecommendationDemo() {}
 
@@ -74,11 +93,18 @@ public final class RecommendationDemo {
           rate = Integer.parseInt(arg.substring("--rate=".length()));
         } else {
           throw new IllegalArgumentException("unknown argument " + arg + "; use --seconds=N, "
-              + "--serve, --fast, --host=ADDRESS, --api-port=N, --monitor-port=N, --rate=N, --seed=N");
+              + "--serve, --fast, --host=ADDRESS, --api-port=N, --monitor-port=N, --rate=N "
+              + "(" + MIN_RATE + ".." + MAX_RATE + "), --seed=N");
         }
       }
-      if (rate < 20 || rate > 1000) {
-        throw new IllegalArgumentException("--rate must be 20..1000: " + rate);
+      if (rate < MIN_RATE || rate > MAX_RATE) {
+        throw new IllegalArgumentException("--rate must be " + MIN_RATE + ".." + MAX_RATE
+            + " (below " + MIN_RATE + " requests/s the latency, invalid-input and AUC rules "
+            + "lack the samples they need to fire): " + rate);
+      }
+      if (fast && serve) {
+        throw new IllegalArgumentException("--fast and --serve do not go together: a fast "
+            + "clock would serve at full CPU forever");
       }
       Scenario.phases(seconds); // validates
       return new Options(seconds, serve, fast, host, apiPort, monitorPort, rate, seed);
@@ -93,7 +119,14 @@ public final class RecommendationDemo {
    */
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
-    run(options, options.fast() ? ScenarioClock.fast() : ScenarioClock.realTime(), System.out);
+    Run run = run(options, options.fast() ? ScenarioClock.fast() : ScenarioClock.realTime(),
+        System.out);
+    List<String> missed = run.result().detections().stream()
+        .filter(d -> !d.detected()).map(Scenario.Detection::incident).toList();
+    if (!missed.isEmpty()) {
+      System.err.println("NOT DETECTED: " + String.join(", ", missed));
+      System.exit(1);
+    }
   }
 
   /** What one run produced: the judged scenario, the webhook deliveries, a final scrape. */
@@ -109,7 +142,8 @@ public final class RecommendationDemo {
     Catalogue catalogue = Catalogue.load();
     byte[] secret = "demo-webhook-secret".getBytes(StandardCharsets.UTF_8);
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (WebhookReceiver webhook = new WebhookReceiver(secret, d -> out.printf(Locale.ROOT,
+    try (Closeable closePrometheus = prometheus::close;
+        WebhookReceiver webhook = new WebhookReceiver(secret, d -> out.printf(Locale.ROOT,
         "%n[webhook] %s %s on %s (value %.3f)%n", d.state(), d.alert(), d.model(), d.value()))) {
       MonitorRegistry registry = MonitorRegistry.builder()
           .ticker(clock)

@@ -212,7 +212,10 @@ final class RecommendationService implements AutoCloseable {
         reply(exchange, 405, "use GET");
         return;
       }
-      Map<String, String> q = query(exchange.getRequestURI());
+      Map<String, String> q = query(exchange);
+      if (q == null) {
+        return;
+      }
       int user;
       int n;
       try {
@@ -259,7 +262,10 @@ final class RecommendationService implements AutoCloseable {
         return;
       }
       exchange.getRequestBody().readAllBytes();
-      Map<String, String> q = query(exchange.getRequestURI());
+      Map<String, String> q = query(exchange);
+      if (q == null) {
+        return;
+      }
       Event event;
       int item;
       try {
@@ -286,6 +292,20 @@ final class RecommendationService implements AutoCloseable {
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
+    }
+  }
+
+  /**
+   * The query's parameters, or null after answering 400 to a malformed {@code %} escape (the
+   * JDK's server rejects most before the handler runs; this keeps any that get through from
+   * escaping the handler as an exception).
+   */
+  private static Map<String, String> query(HttpExchange exchange) throws IOException {
+    try {
+      return query(exchange.getRequestURI());
+    } catch (IllegalArgumentException e) {
+      reply(exchange, 400, "malformed query: " + e.getMessage());
+      return null;
     }
   }
 

@@ -68,10 +68,13 @@ final class Scenario {
   /** An alert that fired in a normal or recovery phase, where nothing was injected. */
   record FalseAlarm(String rule, String model, double atSeconds, String phase) {}
 
-  /** Everything the scenario measured. */
+  /**
+   * Everything the scenario measured; {@code driftAlerts} maps each phase's name to the CTR
+   * features whose rolling drift was ALERT at the phase's last window.
+   */
   record Result(List<Phase> phases, List<Detection> detections, List<FalseAlarm> falseAlarms,
       List<AlertEvent> alerts, long requests, long failedRequests, long clicks, long purchases,
-      double seconds) {}
+      double seconds, Map<String, List<String>> driftAlerts) {}
 
   /** Seconds after the end of an incident in which alerts still count as caused by it. */
   static final int GRACE_WINDOWS = 6;
@@ -79,6 +82,12 @@ final class Scenario {
   private static final int PROGRESS_EVERY = Math.max(1, Integer.getInteger("demo.progressEvery",
       5));
   private static final int[] WEIGHTS = {12, 10, 10, 10, 16, 12};
+  /** Calls per window the rate-based rules (latency, invalid inputs, errors) need. */
+  static final int MIN_CALLS = 50;
+  /** Labelled impressions over the rolling view that ModelAucDrop needs. */
+  static final int MIN_AUC_LABELS = 2_000;
+  /** Windows in the rolling view (the registry's default). */
+  static final int ROLLING_WINDOWS = 5;
 
   private Scenario() {}
 
@@ -104,9 +113,16 @@ final class Scenario {
   }
 
   /**
-   * The demo's alert rules: the names, signals and clear thresholds of
-   * {@code AlertRules.defaults()}, with pending periods of seconds instead of minutes (the
-   * phases last about ten seconds), plus an online-AUC rule, for the service's two models.
+   * The demo's alert rules, for the service's two models: the names and signals of
+   * {@code AlertRules.defaults()}, with pending periods of 2 seconds instead of minutes (the
+   * phases last about ten seconds), plus an online-AUC rule. ModelErrorRate, ModelInvalidInputs
+   * (0.01, clear below 0.005), ModelFeatureDrift and ModelStuckPredictions keep the defaults'
+   * thresholds. Deviations: every rate rule needs {@value #MIN_CALLS} calls per window instead of
+   * 100 (a 1-second window holds only as many calls as the request rate, 100 by default);
+   * ModelLatencyP99 fires above 0.1 s and clears below 0.08 s instead of 0.25/0.2 s (on the fast
+   * clock requests run one after another, so the regression's slow requests, 6% slowed by
+   * 120 ms, must fit in one second of scenario time; 400 ms ones would not); ModelNoTraffic
+   * waits 5 seconds.
    */
   static List<AlertRule> rules() {
     String ctr = CtrModel.NAME;
@@ -115,15 +131,15 @@ final class Scenario {
     return List.of(
         AlertRule.builder("ModelErrorRate").signal(Signals.errorRate()).models(ctr, rec)
             .above(0.05).clearBelow(0.02).forDuration(pending).keepFiringFor(pending)
-            .minSamples(50).severity(Severity.CRITICAL)
+            .minSamples(MIN_CALLS).severity(Severity.CRITICAL)
             .description("{model} fails {value} of its calls (threshold {threshold})").build(),
         AlertRule.builder("ModelLatencyP99").signal(Signals.latencyP99Seconds()).models(ctr, rec)
             .above(0.1).clearBelow(0.08).forDuration(pending).keepFiringFor(pending)
-            .minSamples(50)
+            .minSamples(MIN_CALLS)
             .description("{model} p99 latency is {value}s (threshold {threshold}s)").build(),
         AlertRule.builder("ModelInvalidInputs").signal(Signals.invalidInputRate())
-            .models(ctr, rec).above(0.05).clearBelow(0.02).forDuration(pending)
-            .keepFiringFor(pending).minSamples(50)
+            .models(ctr, rec).above(0.01).clearBelow(0.005).forDuration(pending)
+            .keepFiringFor(pending).minSamples(MIN_CALLS)
             .description("{value} of {model}'s inputs break its schema (threshold "
                 + "{threshold})").build(),
         AlertRule.builder("ModelFeatureDrift").signal(Signals.driftedFeatures()).models(ctr)
@@ -138,7 +154,7 @@ final class Scenario {
             .below(1).forDuration(Duration.ofSeconds(5))
             .description("{model} has served no call for 5 seconds").build(),
         AlertRule.builder("ModelAucDrop").signal(rollingAuc()).models(ctr)
-            .below(0.58).clearAbove(0.6).forDuration(pending).minSamples(2_000)
+            .below(0.58).clearAbove(0.6).forDuration(pending).minSamples(MIN_AUC_LABELS)
             .description("online AUC of {model} over the last windows is {value} (threshold "
                 + "{threshold}); clicks no longer follow its scores").build(),
         AlertRule.builder("ModelQualityShift").signal(Signals.cusumAlarm()).models(ctr)
@@ -160,8 +176,6 @@ final class Scenario {
   /**
    * Plays the phases against the service at {@code rate} requests per second and returns what
    * the monitors caught.
-   *
-   * @param serveAfter when true, keeps normal traffic going after the table until interrupted
    */
   static Result play(List<Phase> phases, RecommendationService service, URI api,
       MonitorRegistry registry, ScenarioClock clock, int rate, long seed, PrintStream out,
@@ -173,6 +187,7 @@ final class Scenario {
     int window = 0;
     double[] begin = new double[phases.size()];
     double[] end = new double[phases.size()];
+    Map<String, List<String>> driftAlerts = new java.util.LinkedHashMap<>();
     try {
       for (int i = 0; i < phases.size(); i++) {
         Phase phase = phases.get(i);
@@ -186,6 +201,11 @@ final class Scenario {
           clock.sleepUntil(windowStart + 1_000_000_000L);
           traffic.awaitIdle();
           Map<String, ModelSnapshot> snapshots = registry.tickNow();
+          if (w == phase.windows() - 1 && snapshots.get(CtrModel.NAME) != null) {
+            driftAlerts.put(phase.name(), snapshots.get(CtrModel.NAME).rollingDrift().features()
+                .stream().filter(f -> f.status() == io.modelmonitor.drift.DriftStatus.ALERT)
+                .map(io.modelmonitor.drift.FeatureDrift::feature).toList());
+          }
           String line = progress(window + 1, total, phase, snapshots, registry, rate);
           if (progressInPlace) {
             out.print("\r" + line);
@@ -204,7 +224,10 @@ final class Scenario {
     }
     double seconds = (clock.elapsedNanos() - startNanos) / 1e9;
     List<AlertEvent> alerts = registry.alertHistory();
-    return judge(phases, begin, end, alerts, start, traffic, seconds);
+    Result judged = judge(phases, begin, end, alerts, start, traffic, seconds);
+    return new Result(judged.phases(), judged.detections(), judged.falseAlarms(),
+        judged.alerts(), judged.requests(), judged.failedRequests(), judged.clicks(),
+        judged.purchases(), judged.seconds(), Map.copyOf(driftAlerts));
   }
 
   /** Keeps normal traffic and one window per second going until the thread is interrupted. */
@@ -316,7 +339,7 @@ final class Scenario {
     }
     return new Result(phases, List.copyOf(detections), List.copyOf(falseAlarms), alerts,
         traffic.requests.get(), traffic.failed.get(), traffic.clicks.get(),
-        traffic.purchases.get(), seconds);
+        traffic.purchases.get(), seconds, Map.of());
   }
 
   private static double secondsOf(AlertEvent a, Instant start) {
@@ -359,7 +382,8 @@ final class Scenario {
    */
   static final class Traffic implements AutoCloseable {
 
-    private static final int SHOWN = 12;
+    /** Items shown (and remembered as impressions) per request. */
+    static final int SHOWN = 12;
     private static final double PURCHASE_AFTER_CLICK = 0.12;
     /** About the click rate of shown items in normal traffic. */
     private static final double DEGRADED_CLICK_RATE = 0.10;

@@ -49,7 +49,9 @@ final class WebhookReceiver implements AutoCloseable {
     try (exchange) {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       String signature = exchange.getRequestHeaders().getFirst("X-ModelMonitor-Signature");
-      if (signature == null || !signature.equals(WebhookSink.signature(secret, body))) {
+      if (signature == null || !java.security.MessageDigest.isEqual(
+          signature.getBytes(StandardCharsets.UTF_8),
+          WebhookSink.signature(secret, body).getBytes(StandardCharsets.UTF_8))) {
         exchange.sendResponseHeaders(401, -1);
         return;
       }

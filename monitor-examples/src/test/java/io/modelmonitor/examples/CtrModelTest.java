@@ -172,9 +172,140 @@ class CtrModelTest {
     assertThat(offline.path("auc").asDouble()).isEqualTo(auc);
     assertThat(auc).isBetween(0.7, 0.85);
     assertThat(embedded.baseline().metrics().get("test_auc")).isCloseTo(auc, within(1e-4));
-    JsonNode scaler = json.readTree(embedded.all().get("modelmonitor.scaler"));
-    assertThat(scaler.path("mean").size()).isEqualTo(7);
-    assertThat(scaler).isEqualTo(summary.path("scaler"));
     assertThat(embedded.schema().feature("price").orElseThrow().max()).isGreaterThan(1000);
+  }
+
+  @Test
+  void metadata_scaler_matchesTheGraphsScalerInitializers() throws IOException {
+    // the scaler the graph applies: its float initializers, read from the ONNX protobuf bytes
+    // (ONNX Runtime's Java API does not expose initializers)
+    byte[] model;
+    try (var in = CtrModel.class.getResourceAsStream("/demo/ctr.onnx")) {
+      model = in.readAllBytes();
+    }
+    Map<String, float[]> initializers = OnnxInitializers.read(model);
+    JsonNode scaler = new ObjectMapper().readTree(embedded.all().get("modelmonitor.scaler"));
+    assertThat(scaler.path("features")).hasSize(7);
+    for (String[] pair : new String[][] {{"mean", "scaler_mean"}, {"scale", "scaler_scale"}}) {
+      float[] graph = initializers.get(pair[1]);
+      assertThat(graph).as(pair[1] + " in " + initializers.keySet()).isNotNull().hasSize(7);
+      for (int i = 0; i < graph.length; i++) {
+        // the graph holds float32 roundings of the metadata's doubles
+        assertThat((float) scaler.path(pair[0]).get(i).asDouble()).as(pair[0] + "[" + i + "]")
+            .isEqualTo(graph[i]);
+      }
+    }
+  }
+
+  /**
+   * A minimal protobuf reader for the float initializers of an ONNX model (ModelProto.graph = 7,
+   * GraphProto.initializer = 5, TensorProto: data_type = 2, float_data = 4, name = 8,
+   * raw_data = 9).
+   */
+  static final class OnnxInitializers {
+
+    private final byte[] b;
+    private int pos;
+    private final int end;
+
+    private OnnxInitializers(byte[] b, int from, int end) {
+      this.b = b;
+      this.pos = from;
+      this.end = end;
+    }
+
+    static Map<String, float[]> read(byte[] model) {
+      Map<String, float[]> out = new HashMap<>();
+      OnnxInitializers m = new OnnxInitializers(model, 0, model.length);
+      while (m.pos < m.end) {
+        int tag = (int) m.varint();
+        if (tag == (7 << 3 | 2)) {
+          int len = (int) m.varint();
+          OnnxInitializers g = new OnnxInitializers(model, m.pos, m.pos + len);
+          while (g.pos < g.end) {
+            int gtag = (int) g.varint();
+            if (gtag == (5 << 3 | 2)) {
+              int tlen = (int) g.varint();
+              tensor(model, g.pos, g.pos + tlen, out);
+              g.pos += tlen;
+            } else {
+              g.skip(gtag & 7);
+            }
+          }
+          m.pos += len;
+        } else {
+          m.skip(tag & 7);
+        }
+      }
+      return out;
+    }
+
+    private static void tensor(byte[] model, int from, int to, Map<String, float[]> out) {
+      OnnxInitializers t = new OnnxInitializers(model, from, to);
+      String name = null;
+      List<Float> floats = new ArrayList<>();
+      while (t.pos < t.end) {
+        int tag = (int) t.varint();
+        int field = tag >>> 3;
+        if (field == 8 && (tag & 7) == 2) {
+          int len = (int) t.varint();
+          name = new String(model, t.pos, len, java.nio.charset.StandardCharsets.UTF_8);
+          t.pos += len;
+        } else if (field == 4 && (tag & 7) == 2) { // packed float_data
+          int len = (int) t.varint();
+          java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(model, t.pos, len)
+              .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+          while (buf.hasRemaining()) {
+            floats.add(buf.getFloat());
+          }
+          t.pos += len;
+        } else if (field == 4 && (tag & 7) == 5) { // unpacked float_data
+          floats.add(java.nio.ByteBuffer.wrap(model, t.pos, 4)
+              .order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat());
+          t.pos += 4;
+        } else if (field == 9 && (tag & 7) == 2) { // raw_data, little-endian floats
+          int len = (int) t.varint();
+          java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(model, t.pos, len)
+              .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+          while (buf.remaining() >= 4) {
+            floats.add(buf.getFloat());
+          }
+          t.pos += len;
+        } else {
+          t.skip(tag & 7);
+        }
+      }
+      if (name != null) {
+        float[] f = new float[floats.size()];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = floats.get(i);
+        }
+        out.put(name, f);
+      }
+    }
+
+    private long varint() {
+      long v = 0;
+      for (int shift = 0; ; shift += 7) {
+        byte x = b[pos++];
+        v |= (long) (x & 0x7f) << shift;
+        if (x >= 0) {
+          return v;
+        }
+      }
+    }
+
+    private void skip(int wireType) {
+      switch (wireType) {
+        case 0 -> varint();
+        case 1 -> pos += 8;
+        case 2 -> {
+          int len = (int) varint();
+          pos += len;
+        }
+        case 5 -> pos += 4;
+        default -> throw new IllegalStateException("wire type " + wireType + " at " + pos);
+      }
+    }
   }
 }
