@@ -261,10 +261,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     long start = now();
     try {
       O result = function.apply(input);
-      long latency = exitSuccess(cell, start);
-      if (sampled) {
-        observeOutput(cell, result);
-      }
+      long latency = sampled ? exitSampledSuccess(cell, start, result)
+          : exitSuccess(cell, start);
       rememberFor(input, result);
       if (predictions != null && predictions.sampled(false)) {
         predictions.log(true, input, result, PredictionLogger.SUCCESS, null, latency);
@@ -315,10 +313,8 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     long start = now();
     try {
       O result = function.apply(input);
-      long latency = exitSuccess(cell, start);
-      if (sampled) {
-        observeOutput(cell, result);
-      }
+      long latency = sampled ? exitSampledSuccess(cell, start, result)
+          : exitSuccess(cell, start);
       rememberFor(input, result);
       if (predictions != null && predictions.sampled(false)) {
         predictions.log(true, input, result, PredictionLogger.SUCCESS, null, latency);
@@ -908,6 +904,59 @@ public final class DefaultModelMonitor<I, O> implements ModelMonitor<I, O> {
     } catch (RuntimeException e) {
       errors.record(Cause.INTERNAL, "could not record success", e);
       return -1;
+    }
+  }
+
+  /**
+   * {@link #exitSuccess} then {@link #observeOutput} of a sampled call. For a score prediction
+   * the score is read first and both are recorded in one critical section of the cell (same
+   * counts, one phaser enter/exit fewer); a failed read is counted as before and the success
+   * recorded alone; an Error from the reader propagates after the success is recorded.
+   */
+  private long exitSampledSuccess(RecordingCell cell, long start, O result) {
+    if (cell == null || tracker == null || prediction == null || !prediction.isScore()) {
+      long latency = exitSuccess(cell, start);
+      observeOutput(cell, result);
+      return latency;
+    }
+    long latency;
+    try {
+      latency = latencySince(start);
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not record success", e);
+      latency = -1;
+    }
+    double score;
+    try {
+      score = result == null ? Double.NaN : prediction.scoreReader().applyAsDouble(result);
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not read the prediction", e);
+      recordSuccessSafely(cell, latency);
+      return latency;
+    } catch (Error e) {
+      recordSuccessSafely(cell, latency);
+      throw e;
+    }
+    try {
+      if (latency >= 0) {
+        cell.recordSuccessAndScore(latency, score);
+      } else {
+        cell.observeScore(score);
+      }
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not record success", e);
+    }
+    return latency;
+  }
+
+  private void recordSuccessSafely(RecordingCell cell, long latency) {
+    if (latency < 0) {
+      return;
+    }
+    try {
+      cell.recordSuccess(latency);
+    } catch (RuntimeException e) {
+      errors.record(Cause.INTERNAL, "could not record success", e);
     }
   }
 

@@ -268,6 +268,28 @@ final class RecordingCell extends RecordingCellRightPad implements io.modelmonit
     wrote();
   }
 
+  /**
+   * {@link #recordSuccess} and {@link #observeScore} of one sampled call in one critical
+   * section: a drain sees both or neither, and the call pays one phaser enter/exit instead of two.
+   */
+  void recordSuccessAndScore(long latencyNanos, double score) {
+    long bits = Double.doubleToRawLongBits(score);
+    boolean repeat = bits == lastScoreBits;
+    lastScoreBits = bits;
+    long epoch = phaser.writerCriticalSectionEnter();
+    try {
+      CellInterval i = active;
+      i.latency.recordValue(latencyNanos);
+      add(i, CellInterval.LATENCY_SUM, i.latencySumNanos, latencyNanos, shared);
+      add(i, CellInterval.SUCCESS, i.success, 1, shared);
+      tracker.predictionScore(i.bins, i.moments, score, repeat, shared);
+      add(i, CellInterval.OBSERVED, i.observed, 1, shared);
+    } finally {
+      phaser.writerCriticalSectionExit(epoch);
+    }
+    wrote();
+  }
+
   void recordError(long latencyNanos, int errorSlot) {
     long epoch = phaser.writerCriticalSectionEnter();
     try {
