@@ -50,10 +50,12 @@ public final class MonitorRegistry implements AutoCloseable {
   private static final int MAX_STAGES = 16;
 
   private final RegistryCore core;
+  private final Map<String, String> commonTags;
 
   private MonitorRegistry(Builder b) {
-    this.core = new RegistryCore(b.ticker, b.clock, b.reportingInterval,
-        Collections.unmodifiableMap(new LinkedHashMap<>(b.commonTags)), b.meterRegistry,
+    this.commonTags = Collections.unmodifiableMap(new LinkedHashMap<>(b.commonTags));
+    this.core = new RegistryCore(b.ticker, b.clock, b.reportingInterval, commonTags,
+        b.meterRegistry,
         b.defaultConfig, b.alertRules, b.alertSinks, b.alertWarmUp, b.alertQueueCapacity,
         b.jvmMetrics);
   }
@@ -414,6 +416,16 @@ public final class MonitorRegistry implements AutoCloseable {
    */
   public List<SinkStats> alertSinkStats() {
     return List.copyOf(core.sinkStats());
+  }
+
+  /**
+   * Returns the tags this registry adds to every meter it registers, so that components
+   * exporting their own meters beside it (such as a shadow comparison) can carry them too.
+   *
+   * @return the common tags, in the order they were added; unmodifiable
+   */
+  public Map<String, String> commonTags() {
+    return commonTags;
   }
 
   /**

@@ -123,6 +123,7 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   private final FeatureSchema<Map<String, ?>> schema;
   private final ModelMonitor<Map<String, ?>, Object> monitor;
   private final Ticker ticker;
+  private final MonitorRegistry registry;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Calls between {@link #enter()} and {@link #leave()}; see {@link #close()}. */
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -132,6 +133,7 @@ public final class MonitoredOnnxSession implements AutoCloseable {
   private final boolean fixedBatch;
 
   private MonitoredOnnxSession(Builder b) throws OrtException {
+    registry = b.registry;
     env = OrtEnvironment.getEnvironment();
     byte[] bytes = b.modelBytes();
     OrtSession opened;
@@ -373,6 +375,11 @@ public final class MonitoredOnnxSession implements AutoCloseable {
    */
   public OnnxResources resources() {
     return resources;
+  }
+
+  /** The registry this session's monitor lives in. */
+  MonitorRegistry registry() {
+    return registry;
   }
 
   /**

@@ -265,7 +265,11 @@ public final class ShadowOnnxSession implements AutoCloseable {
 
   private void bindMeters() {
     ModelMonitor<?, ?> m = champion.monitor();
-    Tags tags = Tags.of(MetricNames.TAG_MODEL, m.name(), MetricNames.TAG_VERSION, m.version(),
+    Tags tags = Tags.empty();
+    for (Map.Entry<String, String> common : champion.registry().commonTags().entrySet()) {
+      tags = tags.and(common.getKey(), common.getValue()); // as on the registry's own meters
+    }
+    tags = tags.and(MetricNames.TAG_MODEL, m.name(), MetricNames.TAG_VERSION, m.version(),
         MetricNames.TAG_CHALLENGER, id(challenger.monitor()));
     gauge(MetricNames.SHADOW_DISAGREEMENT, tags, "mean_abs_diff", ShadowReport::meanAbsDiff,
         "How the challenger's scores differ from the champion's on the same rows");

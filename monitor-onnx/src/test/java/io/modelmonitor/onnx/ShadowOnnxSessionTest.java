@@ -360,7 +360,8 @@ class ShadowOnnxSessionTest {
   void scrape_shadowMetrics_valuesOfTheReportAndPromtoolClean(@TempDir Path dir)
       throws Exception {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (MonitorRegistry registry = MonitorRegistry.builder().meterRegistry(prometheus).build();
+    try (MonitorRegistry registry = MonitorRegistry.builder().meterRegistry(prometheus)
+        .commonTag("service", "recs").build();
         MonitoredOnnxSession champion = MonitoredOnnxSession.open(registry, "ctr", "v1",
             model("ctr_logreg_meta.onnx"));
         MonitoredOnnxSession challenger = MonitoredOnnxSession.open(registry, "ctr-shadow",
@@ -372,15 +373,18 @@ class ShadowOnnxSessionTest {
       }
       ShadowReport r = shadow.report();
       String scrape = prometheus.scrape();
+      // the registry's common tags too, as on its own meters (labels sorted by name)
       String tags = "challenger=\"ctr-shadow:v2\",model=\"ctr\",";
       assertThat(scrape)
-          .contains("model_shadow_drift{" + tags + "statistic=\"psi\",version=\"v1\"} "
+          .contains("model_shadow_drift{" + tags
+              + "service=\"recs\",statistic=\"psi\",version=\"v1\"} "
               + r.drift().value(DriftStatistic.PSI))
           .contains("model_shadow_disagreement{" + tags
-              + "statistic=\"mean_abs_diff\",version=\"v1\"} " + r.meanAbsDiff())
-          .contains("model_shadow_calls_total{" + tags + "outcome=\"compared\",version=\"v1\"} "
-              + "5.0")
-          .contains("model_shadow_rows_total{" + tags + "version=\"v1\"} 500.0")
+              + "service=\"recs\",statistic=\"mean_abs_diff\",version=\"v1\"} "
+              + r.meanAbsDiff())
+          .contains("model_shadow_calls_total{" + tags
+              + "outcome=\"compared\",service=\"recs\",version=\"v1\"} 5.0")
+          .contains("model_shadow_rows_total{" + tags + "service=\"recs\",version=\"v1\"} 500.0")
           .contains("model_info{");
 
       SystemTools.require("promtool", "apt-get install prometheus", "/usr/bin/promtool",
