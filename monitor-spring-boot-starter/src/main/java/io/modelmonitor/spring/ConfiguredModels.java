@@ -41,7 +41,30 @@ final class ConfiguredModels {
     if (model.getPrediction() == ModelMonitorProperties.Prediction.SCORE) {
       builder.prediction(PredictionSpec.score(ConfiguredModels::score));
     }
+    if (model.getRequestId() != null) {
+      builder.requestId(requestId(where, model));
+    }
     builder.build();
+  }
+
+  /** Checks {@code request-id} against the rest of the model's settings and builds its reader. */
+  private static RequestIdReader requestId(String where, ModelMonitorProperties.Model model) {
+    String property = where + ".request-id";
+    String name = model.getRequestId();
+    if (name.isBlank()) {
+      throw new IllegalArgumentException(property + " must name a map key or property, not be "
+          + "blank");
+    }
+    if (model.getPrediction() != ModelMonitorProperties.Prediction.SCORE) {
+      throw new IllegalArgumentException(property + "=" + name + " needs " + where
+          + ".prediction=score: only a scored prediction is remembered for feedback");
+    }
+    if (model.getSchema() != null && model.getShape() != ModelMonitorProperties.Shape.MAP) {
+      throw new IllegalArgumentException(property + "=" + name + " cannot be read from a "
+          + model.getShape().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+          + " input (" + where + ".shape); use a map input, or @RequestId on a method parameter");
+    }
+    return new RequestIdReader(property, name);
   }
 
   private static double score(Object output) {

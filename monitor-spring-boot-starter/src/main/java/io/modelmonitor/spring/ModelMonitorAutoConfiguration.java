@@ -88,20 +88,27 @@ public class ModelMonitorAutoConfiguration {
   }
 
   /**
-   * The built-in dashboard and JSON API on {@code modelmonitor.dashboard.port} of the loopback
-   * address, started with the context and closed with it.
+   * The built-in dashboard and JSON API on {@code modelmonitor.dashboard.port} of
+   * {@code modelmonitor.dashboard.address} (default the loopback address), started with the
+   * context and closed with it; with {@code modelmonitor.dashboard.token} every API request must
+   * carry it as a bearer token, and with {@code modelmonitor.dashboard.metrics} it also serves
+   * {@code /metrics} from the application's {@code PrometheusMeterRegistry}.
    *
    * @param registry the registry it shows
    * @param properties the {@code modelmonitor} properties
+   * @param meterRegistries the application's meter registries, searched for the Prometheus one
    * @return the started server
    * @throws IOException if the port cannot be bound
+   * @throws IllegalArgumentException if the settings are inconsistent (the message names the
+   *     property)
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   @ConditionalOnBooleanProperty("modelmonitor.dashboard.enabled")
   public MonitorHttpServer monitorHttpServer(MonitorRegistry registry,
-      ModelMonitorProperties properties) throws IOException {
-    return MonitorHttpServer.builder(registry).port(properties.getDashboard().getPort()).start();
+      ModelMonitorProperties properties, ObjectProvider<MeterRegistry> meterRegistries)
+      throws IOException {
+    return DashboardServer.start(registry, properties.getDashboard(), meterRegistries);
   }
 
   /** The {@code @Monitored} aspect and the start-up check of {@code @Monitored} beans. */

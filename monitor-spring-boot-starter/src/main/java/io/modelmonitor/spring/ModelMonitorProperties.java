@@ -1,5 +1,6 @@
 package io.modelmonitor.spring;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * modelmonitor.models.ctr.schema=/etc/models/ctr-schema.json
  * modelmonitor.models.ctr.baseline=/etc/models/ctr-baseline.json
  * modelmonitor.models.ctr.prediction=score
+ * modelmonitor.models.ctr.request-id=request_id
+ * modelmonitor.dashboard.enabled=true
+ * modelmonitor.dashboard.token=${DASHBOARD_TOKEN}
  * </pre>
  */
 @ConfigurationProperties(prefix = "modelmonitor")
@@ -151,6 +155,14 @@ public class ModelMonitorProperties {
     private Prediction prediction = Prediction.NONE;
 
     /**
+     * Where the request id is in the model's input, so each prediction is remembered for the
+     * delayed feedback carrying that id: the key of a Map input, else the record component,
+     * getter or no-argument method of that name. Needs prediction=score and, with a schema,
+     * shape=map.
+     */
+    private String requestId;
+
+    /**
      * Returns the model version.
      *
      * @return the version; null until bound
@@ -238,6 +250,27 @@ public class ModelMonitorProperties {
      */
     public void setPrediction(Prediction prediction) {
       this.prediction = prediction;
+    }
+
+    /**
+     * Returns where the request id is read from the input.
+     *
+     * @return a map key or property name, or null to remember no prediction
+     */
+    public String getRequestId() {
+      return requestId;
+    }
+
+    /**
+     * Sets where the request id is read from the input: the key of a {@code Map} input, else
+     * the record component, getter or public no-argument method of that name. Checked at
+     * start-up: it needs {@link Prediction#SCORE} and, with a schema, the {@link Shape#MAP}
+     * shape.
+     *
+     * @param requestId a map key or property name
+     */
+    public void setRequestId(String requestId) {
+      this.requestId = requestId;
     }
   }
 
@@ -356,8 +389,23 @@ public class ModelMonitorProperties {
     /** Whether to start the built-in dashboard server. */
     private boolean enabled;
 
-    /** Port of the dashboard server on the loopback address; 0 picks a free port. */
+    /** Port of the dashboard server; 0 picks a free port. */
     private int port;
+
+    /**
+     * Address the dashboard server listens on; default the loopback address. Any other address
+     * requires a token (and a TLS proxy in front).
+     */
+    private InetAddress address;
+
+    /**
+     * Bearer token every request except the page and its static files must carry
+     * (Authorization: Bearer ...); visible ASCII, no spaces. Default none.
+     */
+    private String token;
+
+    /** Whether the dashboard server also serves /metrics from the PrometheusMeterRegistry bean. */
+    private boolean metrics;
 
     /**
      * Returns whether the dashboard is started.
@@ -393,6 +441,61 @@ public class ModelMonitorProperties {
      */
     public void setPort(int port) {
       this.port = port;
+    }
+
+    /**
+     * Returns the address the dashboard listens on.
+     *
+     * @return the address, or null for the loopback address
+     */
+    public InetAddress getAddress() {
+      return address;
+    }
+
+    /**
+     * Sets the address the dashboard listens on; any but a loopback address needs a token.
+     *
+     * @param address the local address
+     */
+    public void setAddress(InetAddress address) {
+      this.address = address;
+    }
+
+    /**
+     * Returns the bearer token.
+     *
+     * @return the token, or null for none
+     */
+    public String getToken() {
+      return token;
+    }
+
+    /**
+     * Sets the bearer token requests must carry.
+     *
+     * @param token visible ASCII characters, no spaces
+     */
+    public void setToken(String token) {
+      this.token = token;
+    }
+
+    /**
+     * Returns whether {@code /metrics} is served.
+     *
+     * @return default false
+     */
+    public boolean isMetrics() {
+      return metrics;
+    }
+
+    /**
+     * Sets whether {@code /metrics} is served, from the application's
+     * {@code PrometheusMeterRegistry} bean (which must then exist).
+     *
+     * @param metrics whether to serve {@code /metrics}
+     */
+    public void setMetrics(boolean metrics) {
+      this.metrics = metrics;
     }
   }
 }

@@ -22,6 +22,10 @@ class ConfigurationMetadataTest {
         "\"name\": \"modelmonitor.alerts.webhook-url\"",
         "\"name\": \"modelmonitor.alerts.alertmanager-url\"",
         "\"name\": \"modelmonitor.alerts.warm-up\"", "\"name\": \"modelmonitor.dashboard.port\"",
+        "\"name\": \"modelmonitor.dashboard.token\"",
+        "\"name\": \"modelmonitor.dashboard.metrics\"",
+        "\"name\": \"modelmonitor.dashboard.address\"",
+        "Bearer token every request except the page and its static files must carry",
         "\"defaultValue\": \"10s\"", "\"defaultValue\": \"1m\"",
         "Webhook that receives every alert event as JSON.");
   }
