@@ -149,18 +149,28 @@ final class RecordingCell extends RecordingCellRightPad implements io.modelmonit
   }
 
   void observeScore(double score) {
-    long bits = Double.doubleToRawLongBits(score);
-    boolean repeat = bits == lastScoreBits;
-    lastScoreBits = bits;
+    boolean repeat = repeatsLastScore(score);
     long epoch = phaser.writerCriticalSectionEnter();
     try {
-      CellInterval i = active;
-      tracker.predictionScore(i.bins, i.moments, score, repeat, shared);
-      add(i, CellInterval.OBSERVED, i.observed, 1, shared);
+      scoreInto(active, score, repeat);
     } finally {
       phaser.writerCriticalSectionExit(epoch);
     }
     wrote();
+  }
+
+  /** Whether {@code score} repeats this thread's previous score (bit for bit); remembers it. */
+  private boolean repeatsLastScore(double score) {
+    long bits = Double.doubleToRawLongBits(score);
+    boolean repeat = bits == lastScoreBits;
+    lastScoreBits = bits;
+    return repeat;
+  }
+
+  /** Counts one observed score into {@code i}; inside a critical section. */
+  private void scoreInto(CellInterval i, double score, boolean repeat) {
+    tracker.predictionScore(i.bins, i.moments, score, repeat, shared);
+    add(i, CellInterval.OBSERVED, i.observed, 1, shared);
   }
 
   void observeLabel(Object label) {
@@ -258,14 +268,18 @@ final class RecordingCell extends RecordingCellRightPad implements io.modelmonit
   void recordSuccess(long latencyNanos) {
     long epoch = phaser.writerCriticalSectionEnter();
     try {
-      CellInterval i = active;
-      i.latency.recordValue(latencyNanos);
-      add(i, CellInterval.LATENCY_SUM, i.latencySumNanos, latencyNanos, shared);
-      add(i, CellInterval.SUCCESS, i.success, 1, shared);
+      successInto(active, latencyNanos);
     } finally {
       phaser.writerCriticalSectionExit(epoch);
     }
     wrote();
+  }
+
+  /** Counts one successful call of {@code latencyNanos} into {@code i}; in a critical section. */
+  private void successInto(CellInterval i, long latencyNanos) {
+    i.latency.recordValue(latencyNanos);
+    add(i, CellInterval.LATENCY_SUM, i.latencySumNanos, latencyNanos, shared);
+    add(i, CellInterval.SUCCESS, i.success, 1, shared);
   }
 
   /**
@@ -273,17 +287,12 @@ final class RecordingCell extends RecordingCellRightPad implements io.modelmonit
    * section: a drain sees both or neither, and the call pays one phaser enter/exit instead of two.
    */
   void recordSuccessAndScore(long latencyNanos, double score) {
-    long bits = Double.doubleToRawLongBits(score);
-    boolean repeat = bits == lastScoreBits;
-    lastScoreBits = bits;
+    boolean repeat = repeatsLastScore(score);
     long epoch = phaser.writerCriticalSectionEnter();
     try {
       CellInterval i = active;
-      i.latency.recordValue(latencyNanos);
-      add(i, CellInterval.LATENCY_SUM, i.latencySumNanos, latencyNanos, shared);
-      add(i, CellInterval.SUCCESS, i.success, 1, shared);
-      tracker.predictionScore(i.bins, i.moments, score, repeat, shared);
-      add(i, CellInterval.OBSERVED, i.observed, 1, shared);
+      successInto(i, latencyNanos);
+      scoreInto(i, score, repeat);
     } finally {
       phaser.writerCriticalSectionExit(epoch);
     }
