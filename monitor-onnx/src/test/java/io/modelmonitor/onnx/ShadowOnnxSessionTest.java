@@ -14,9 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelmonitor.MonitorRegistry;
 import io.modelmonitor.drift.DriftStatistic;
 import io.modelmonitor.drift.DriftStatus;
-import io.modelmonitor.testing.SystemTools;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.modelmonitor.testing.Promtool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -387,17 +385,9 @@ class ShadowOnnxSessionTest {
           .contains("model_shadow_rows_total{" + tags + "service=\"recs\",version=\"v1\"} 500.0")
           .contains("model_info{");
 
-      SystemTools.require("promtool", "apt-get install prometheus", "/usr/bin/promtool",
-          "--version");
-      Path file = dir.resolve("scrape.txt");
-      Files.writeString(file, scrape);
-      Process promtool = new ProcessBuilder("/usr/bin/promtool", "check", "metrics")
-          .redirectInput(file.toFile()).redirectErrorStream(true).start();
-      String report = new String(promtool.getInputStream().readAllBytes(),
-          StandardCharsets.UTF_8);
-      assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(report).isBlank();
-      assertThat(promtool.exitValue()).isZero();
+      Promtool.Result promtool = Promtool.checkMetrics(scrape, dir);
+      assertThat(promtool.report()).isBlank();
+      assertThat(promtool.exitCode()).isZero();
     }
     assertThat(prometheus.scrape()).doesNotContain("model_shadow");
   }
