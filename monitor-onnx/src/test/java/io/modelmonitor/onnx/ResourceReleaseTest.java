@@ -9,9 +9,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.modelmonitor.MonitorRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,15 +42,13 @@ class ResourceReleaseTest {
     return rt.totalMemory() - rt.freeMemory();
   }
 
-  /** The process's resident set size, from {@code VmRSS} in {@code /proc/self/status}. */
-  static long residentBytes() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        String[] parts = line.trim().split("\\s+"); // "VmRSS:", value, "kB"
-        return Long.parseLong(parts[1]) * 1024;
-      }
+  /** The process's resident set size ({@link ResidentMemory}); it must be readable here. */
+  static long residentBytes() {
+    long bytes = ResidentMemory.bytes();
+    if (bytes < 0) {
+      throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
-    throw new IllegalStateException("no VmRSS in /proc/self/status");
+    return bytes;
   }
 
   /** One run of the mix: 1 in 10 a batch of 4, 1 in 10 raw tensors, 1 in 10 classify. */
